@@ -1,0 +1,27 @@
+using Elevate.Core.Audit;
+using Elevate.Core.Common;
+using Elevate.Core.Roles;
+
+namespace Elevate.Core.Access;
+
+/// <summary>
+/// Answers "may this caller do that here?" from the built-in roles the caller holds right now. Holding means active:
+/// an eligible administrator must activate first, which is the point of just-in-time administration.
+/// </summary>
+public sealed class Authorizer(AccessIndex index, TimeProvider time)
+{
+    public bool Can(Actor actor, Permission permission, ScopePath? scope = null) =>
+        actor.PrincipalId is { } id && index.Can(id, permission, scope ?? ScopePath.Root, time.UtcNow());
+
+    /// <summary>Null when allowed; otherwise a forbidden error naming the roles that would allow it.</summary>
+    public ElevateError? Require(Actor actor, Permission permission, ScopePath? scope = null)
+    {
+        if (Can(actor, permission, scope))
+        {
+            return null;
+        }
+
+        var roles = BuiltInRoles.All.Where(r => BuiltInRoles.Grants(r, permission)).Select(BuiltInRoles.NameOf);
+        return ElevateError.Forbidden($"This needs one of these roles active at {scope ?? ScopePath.Root}: {string.Join(", ", roles)}.");
+    }
+}

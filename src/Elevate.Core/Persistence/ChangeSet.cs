@@ -1,0 +1,165 @@
+using Elevate.Core.Audit;
+using Elevate.Core.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Elevate.Core.Persistence;
+
+/// <summary>
+/// One write: a transaction that first locks the audit head, then lets a use case read, decide and change, and
+/// commits the changes together with their audit events. There is no change without its event: committing a change
+/// set with no audit record is a bug and throws. Lost races (a guarded write whose row changed, a unique index
+/// hit) come back as a <see cref="ErrorCodes.ChangedConcurrently"/> conflict, not an exception.
+/// </summary>
+public sealed class ChangeSet : IAsyncDisposable
+{
+    private readonly IDbContextTransaction _transaction;
+    private readonly IDatabaseDialect _dialect;
+    private readonly AuditHead _head;
+    private readonly IChangeObserver _observer;
+    private readonly List<AuditRecord> _records = [];
+    private bool _completed;
+
+    private ChangeSet(ElevateDbContext db, IDbContextTransaction transaction, IDatabaseDialect dialect, AuditHead head, Actor actor, DateTimeOffset now, IChangeObserver observer)
+    {
+        Db = db;
+        _transaction = transaction;
+        _dialect = dialect;
+        _head = head;
+        Actor = actor;
+        Now = now;
+        _observer = observer;
+    }
+
+    public ElevateDbContext Db { get; }
+
+    public Actor Actor { get; }
+
+    /// <summary>The time of this change, read once after the lock was taken so audit times follow sequence order.</summary>
+    public DateTimeOffset Now { get; }
+
+    public IReadOnlyList<AuditRecord> Records => _records;
+
+    public static async Task<ChangeSet> BeginAsync(ElevateDbContext db, Actor actor, TimeProvider time, IChangeObserver observer, CancellationToken ct)
+    {
+        var dialect = IDatabaseDialect.For(db);
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var head = await dialect.LockAuditHeadAsync(db, ct);
+            return new ChangeSet(db, transaction, dialect, head, actor, time.UtcNow(), observer);
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    public void Audit(AuditRecord record) => _records.Add(record);
+
+    /// <summary>Writes everything and commits; returns the last audit sequence, or a conflict if a race was lost.</summary>
+    public async Task<Result<long>> CommitAsync(CancellationToken ct)
+    {
+        if (_records.Count == 0)
+        {
+            throw new InvalidOperationException("A change set must record at least one audit event.");
+        }
+
+        var stamp = _head.LastSequence + 1;
+        foreach (var entry in Db.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified)
+            {
+                if (entry.Entity is IChangeStamped stamped)
+                {
+                    stamped.ChangeSeq = stamp;
+                }
+
+                if (entry.Entity is IVersioned versioned && entry.State == EntityState.Modified)
+                {
+                    versioned.Version++;
+                }
+            }
+        }
+
+        AppendAuditEvents();
+        try
+        {
+            await Db.SaveChangesAsync(ct);
+            await _dialect.NotifyCommittedAsync(Db, _head.LastSequence, ct);
+            await _transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await RollBackAsync(ct);
+            return ElevateError.Conflict(ErrorCodes.ChangedConcurrently, "Someone else changed this at the same moment; read it again and retry.");
+        }
+        catch (DbUpdateException e) when (_dialect.IsUniqueViolation(e))
+        {
+            await RollBackAsync(ct);
+            return ElevateError.Conflict(ErrorCodes.ChangedConcurrently, "Someone else made the same change at the same moment.");
+        }
+
+        _completed = true;
+        await _observer.CommittedAsync(_head.LastSequence, ct);
+        return _head.LastSequence;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_completed)
+        {
+            Db.ChangeTracker.Clear();
+        }
+
+        await _transaction.DisposeAsync();
+    }
+
+    private void AppendAuditEvents()
+    {
+        var sequence = _head.LastSequence;
+        var previous = _head.LastHash;
+        foreach (var record in _records)
+        {
+            sequence++;
+            var e = new AuditEvent
+            {
+                Sequence = sequence,
+                Id = Ids.New(Now),
+                OccurredAt = Now,
+                ActorId = Actor.PrincipalId,
+                ActorName = Actor.Name,
+                ActorTokenId = Actor.TokenId,
+                Action = record.Action,
+                Outcome = record.Outcome,
+                PrincipalId = record.PrincipalId,
+                PrincipalName = record.PrincipalName,
+                RoleId = record.RoleId,
+                RoleName = record.RoleName,
+                Scope = record.Scope,
+                RequestId = record.RequestId,
+                AssignmentId = record.AssignmentId,
+                Justification = record.Justification,
+                TicketSystem = record.TicketSystem,
+                TicketNumber = record.TicketNumber,
+                ClientAddress = Actor.ClientAddress,
+                CorrelationId = Actor.CorrelationId,
+                Details = record.Details,
+                PreviousHash = previous,
+            };
+            e.Hash = AuditHasher.Compute(e);
+            previous = e.Hash;
+            Db.AuditEvents.Add(e);
+        }
+
+        _head.LastSequence = sequence;
+        _head.LastHash = previous;
+    }
+
+    private async Task RollBackAsync(CancellationToken ct)
+    {
+        Db.ChangeTracker.Clear();
+        await _transaction.RollbackAsync(ct);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Text.Json;
+using Elevate.Core.Assignments;
+using Elevate.Core.Audit;
+using Elevate.Core.Common.Json;
+using Elevate.Core.Principals;
+using Elevate.Core.Requests;
+using Elevate.Core.Roles;
+using Elevate.Core.Settings;
+using Elevate.Core.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Elevate.Core.Persistence;
+
+/// <summary>
+/// Elevate's database, the same model on SQLite and PostgreSQL (migrations per provider live in the
+/// Elevate.Migrations.* projects). Writes go through <see cref="ChangeSet"/>, which adds the audit events.
+/// </summary>
+public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options) : DbContext(options)
+{
+    public DbSet<Principal> Principals => Set<Principal>();
+
+    public DbSet<GroupMembership> GroupMemberships => Set<GroupMembership>();
+
+    public DbSet<Role> Roles => Set<Role>();
+
+    public DbSet<RoleSettingsRecord> RoleSettings => Set<RoleSettingsRecord>();
+
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+
+    public DbSet<AssignmentRequest> Requests => Set<AssignmentRequest>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<AuditHead> AuditHead => Set<AuditHead>();
+
+    public DbSet<ApiToken> Tokens => Set<ApiToken>();
+
+    public DbSet<SetupSecret> SetupSecrets => Set<SetupSecret>();
+
+    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in SQL, and reordering members never changes stored meaning.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+        if (!IsPostgres)
+        {
+            // SQLite has no date type. Stored as UTC ticks (64-bit integers), times compare and sort correctly in SQL
+            // and round-trip exactly (EF's own binary converter drops sub-millisecond digits, which breaks audit hashes).
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Principal>(e =>
+        {
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Name).HasMaxLength(100);
+            e.Property(p => p.NormalizedName).HasMaxLength(100);
+            e.HasIndex(p => p.NormalizedName).IsUnique();
+            e.Property(p => p.DisplayName).HasMaxLength(200);
+            e.Property(p => p.Email).HasMaxLength(254);
+            e.Property(p => p.Description).HasMaxLength(1000);
+            e.Property(p => p.Version).IsConcurrencyToken();
+            e.HasIndex(p => p.ChangeSeq);
+            e.HasIndex(p => new { p.Kind, p.Id });
+            e.HasOne<Principal>().WithMany().HasForeignKey(p => p.ManagerId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<GroupMembership>(e =>
+        {
+            e.HasKey(m => new { m.GroupId, m.MemberId });
+            e.HasIndex(m => m.MemberId);
+            e.HasOne<Principal>().WithMany().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Principal>().WithMany().HasForeignKey(m => m.MemberId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Role>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Name).HasMaxLength(100);
+            e.Property(r => r.NormalizedName).HasMaxLength(100);
+            e.HasIndex(r => r.NormalizedName).IsUnique();
+            e.Property(r => r.Description).HasMaxLength(1000);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.HasIndex(r => r.ChangeSeq);
+        });
+
+        modelBuilder.Entity<RoleSettingsRecord>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Scope).HasMaxLength(512);
+            e.HasIndex(s => new { s.RoleId, s.Scope }).IsUnique();
+            e.HasOne<Role>().WithMany().HasForeignKey(s => s.RoleId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(s => s.Settings).HasConversion(SettingsConverter, SettingsComparer);
+            e.Property(s => s.Version).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<Assignment>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Scope).HasMaxLength(512);
+            e.Property(a => a.Version).IsConcurrencyToken();
+            e.HasOne<Principal>().WithMany().HasForeignKey(a => a.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Role>().WithMany().HasForeignKey(a => a.RoleId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(a => new { a.PrincipalId, a.RoleId, a.Kind, a.Status });
+            e.HasIndex(a => new { a.RoleId, a.Kind, a.Status });
+            e.HasIndex(a => a.EligibilityId);
+            e.HasIndex(a => a.ChangeSeq);
+            e.HasIndex(a => new { a.Status, a.StartsAt });
+            e.HasIndex(a => new { a.Status, a.EndsAt });
+            e.HasIndex(a => new { a.CreatedAt, a.Id });
+
+            // The last line of defence for "one open activation per principal, role and scope": even if two
+            // writers got past the rules at once, the database refuses the second.
+            e.HasIndex(a => new { a.PrincipalId, a.RoleId, a.Scope })
+                .IsUnique()
+                .HasFilter("origin = 'Activation' AND status IN ('Scheduled', 'Active')")
+                .HasDatabaseName("ix_assignments_one_open_activation");
+        });
+
+        modelBuilder.Entity<AssignmentRequest>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Scope).HasMaxLength(512);
+            e.Property(r => r.Justification).HasMaxLength(500);
+            e.Property(r => r.TicketSystem).HasMaxLength(100);
+            e.Property(r => r.TicketNumber).HasMaxLength(100);
+            e.Property(r => r.StatusReason).HasMaxLength(500);
+            e.Property(r => r.IdempotencyKey).HasMaxLength(200);
+            e.Property(r => r.Fingerprint).HasMaxLength(64);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.HasOne<Principal>().WithMany().HasForeignKey(r => r.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Role>().WithMany().HasForeignKey(r => r.RoleId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(r => new { r.RequestedById, r.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
+            e.HasIndex(r => new { r.RequestedById, r.CreatedAt });
+            e.HasIndex(r => new { r.PrincipalId, r.CreatedAt });
+            e.HasIndex(r => new { r.Status, r.CreatedAt });
+            e.HasIndex(r => r.TargetAssignmentId);
+            e.HasIndex(r => r.ResultAssignmentId);
+        });
+
+        modelBuilder.Entity<AuditEvent>(e =>
+        {
+            e.HasKey(a => a.Sequence);
+            e.Property(a => a.Sequence).ValueGeneratedNever();
+            e.HasIndex(a => a.Id).IsUnique();
+            e.Property(a => a.ActorName).HasMaxLength(200);
+            e.Property(a => a.Action).HasMaxLength(80);
+            e.Property(a => a.PrincipalName).HasMaxLength(100);
+            e.Property(a => a.RoleName).HasMaxLength(100);
+            e.Property(a => a.Scope).HasMaxLength(512);
+            e.Property(a => a.Justification).HasMaxLength(500);
+            e.Property(a => a.TicketSystem).HasMaxLength(100);
+            e.Property(a => a.TicketNumber).HasMaxLength(100);
+            e.Property(a => a.ClientAddress).HasMaxLength(64);
+            e.Property(a => a.CorrelationId).HasMaxLength(128);
+            e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.Property(a => a.Hash).HasMaxLength(64);
+
+            // Details stay text (not jsonb): the hash covers the exact characters written.
+            e.HasIndex(a => a.OccurredAt);
+            e.HasIndex(a => new { a.ActorId, a.Sequence });
+            e.HasIndex(a => new { a.PrincipalId, a.Sequence });
+            e.HasIndex(a => new { a.RoleId, a.Sequence });
+            e.HasIndex(a => new { a.Action, a.Sequence });
+            e.HasIndex(a => a.RequestId);
+        });
+
+        modelBuilder.Entity<AuditHead>(e =>
+        {
+            e.HasKey(h => h.Id);
+            e.Property(h => h.Id).ValueGeneratedNever();
+            e.Property(h => h.LastHash).HasMaxLength(64);
+            e.HasData(new Audit.AuditHead { Id = Audit.AuditHead.SingletonId, LastSequence = 0, LastHash = AuditHasher.GenesisHash });
+        });
+
+        modelBuilder.Entity<ApiToken>(e =>
+        {
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Name).HasMaxLength(100);
+            e.Property(t => t.Prefix).HasMaxLength(16);
+            e.Property(t => t.SecretHash).HasMaxLength(64);
+            e.Property(t => t.LastUsedFrom).HasMaxLength(64);
+            e.HasIndex(t => t.SecretHash).IsUnique();
+            e.HasIndex(t => new { t.PrincipalId, t.CreatedAt });
+            e.HasIndex(t => t.ChangeSeq);
+            e.HasOne<Principal>().WithMany().HasForeignKey(t => t.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<SetupSecret>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.SecretHash).HasMaxLength(64);
+            e.HasIndex(s => s.SecretHash).IsUnique();
+            e.HasOne<Principal>().WithMany().HasForeignKey(s => s.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+
+    /// <summary>DateTimeOffset as UTC ticks, exact in both directions.</summary>
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.UtcTicks,
+        ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+
+    private static readonly ValueConverter<RoleSettings, string> SettingsConverter = new(
+        settings => JsonSerializer.Serialize(settings, ElevateJson.Options),
+        json => JsonSerializer.Deserialize<RoleSettings>(json, ElevateJson.Options)!);
+
+    private static readonly ValueComparer<RoleSettings> SettingsComparer = new(
+        (a, b) => JsonSerializer.Serialize(a, ElevateJson.Options) == JsonSerializer.Serialize(b, ElevateJson.Options),
+        s => JsonSerializer.Serialize(s, ElevateJson.Options).GetHashCode(StringComparison.Ordinal),
+        s => JsonSerializer.Deserialize<RoleSettings>(JsonSerializer.Serialize(s, ElevateJson.Options), ElevateJson.Options)!);
+}

@@ -1,0 +1,500 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Elevate.Core.Access;
+using Elevate.Core.Assignments;
+using Elevate.Core.Audit;
+using Elevate.Core.Common;
+using Elevate.Core.Common.Json;
+using Elevate.Core.Persistence;
+using Elevate.Core.Principals;
+using Elevate.Core.Roles;
+using Elevate.Core.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace Elevate.Core.Requests;
+
+/// <summary>
+/// Submitting, dry-running and canceling requests: the one path every assignment change takes. The flow is always
+/// the same: check the input's shape, take the write lock, load the facts, authorise, let <see cref="RequestRules"/>
+/// decide, then apply the decision and its audit events in one commit.
+/// </summary>
+public sealed class RequestService(ChangeSets changes, AccessIndex index, TimeProvider time)
+{
+    private sealed record Loaded(RequestFacts Facts, Assignment? Target, AssignmentAudit Audit);
+
+    public async Task<Result<DryRunOutcome>> DryRunAsync(SubmitRequest input, Actor actor, CancellationToken ct)
+    {
+        if (input.Validate() is { Count: > 0 } errors)
+        {
+            return ElevateError.Combine(errors);
+        }
+
+        var loaded = await LoadAsync(changes.Db, input, actor, time.UtcNow(), settle: null, ct);
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Error;
+        }
+
+        var facts = loaded.Value.Facts;
+        var evaluation = RequestRules.Evaluate(facts);
+        return new DryRunOutcome(evaluation, evaluation.IsAccepted ? evaluation.OutcomeAt(facts.Now) : null);
+    }
+
+    public async Task<Result<RequestOutcome>> SubmitAsync(SubmitRequest input, Actor actor, string? idempotencyKey, int? ifMatch, CancellationToken ct)
+    {
+        if (input.Validate() is { Count: > 0 } errors)
+        {
+            return ElevateError.Combine(errors);
+        }
+
+        var fingerprint = Fingerprint(input);
+        await using var cs = await changes.BeginAsync(actor, ct);
+
+        if (idempotencyKey is not null && actor.PrincipalId is { } requesterId)
+        {
+            var earlier = await cs.Db.Requests.AsNoTracking()
+                .FirstOrDefaultAsync(r => r.RequestedById == requesterId && r.IdempotencyKey == idempotencyKey, ct);
+            if (earlier is not null)
+            {
+                if (earlier.Fingerprint != fingerprint)
+                {
+                    return ElevateError.Conflict(ErrorCodes.IdempotencyKeyReused,
+                        "This Idempotency-Key was used for a different request; use a new key.", "Idempotency-Key");
+                }
+
+                var made = earlier.ResultAssignmentId is { } made1 ? await cs.Db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == made1, ct) : null;
+                return new RequestOutcome(earlier, made, null, Replayed: true);
+            }
+        }
+
+        var loaded = await LoadAsync(cs.Db, input, actor, cs.Now, cs, ct);
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Error;
+        }
+
+        var (facts, target, audit) = loaded.Value;
+        if (ifMatch is { } expected && target is not null && target.Version != expected)
+        {
+            return new ElevateError(ErrorCodes.PreconditionFailed, ErrorKind.PreconditionFailed,
+                $"The assignment is at version {target.Version}, not {expected}; read it again.", "If-Match");
+        }
+
+        var evaluation = RequestRules.Evaluate(facts);
+        if (!evaluation.IsAccepted)
+        {
+            var error = ElevateError.Combine(evaluation.Problems);
+            cs.Audit(new AuditRecord("request.rejected")
+            {
+                Outcome = AuditOutcome.Rejected,
+                PrincipalId = facts.Principal.Id,
+                PrincipalName = facts.Principal.Name,
+                RoleId = facts.Role.Id,
+                RoleName = facts.Role.Name,
+                Scope = facts.Scope.Value,
+                AssignmentId = target?.Id,
+                Justification = input.Justification,
+                TicketSystem = input.Ticket?.System,
+                TicketNumber = input.Ticket?.Number,
+                Details = AuditDetails.Of(new { action = facts.Action, codes = evaluation.Problems.Select(p => p.Code) }),
+            });
+            var committed = await cs.CommitAsync(ct);
+            return committed.IsSuccess ? error : committed.Error;
+        }
+
+        var request = NewRequest(input, facts, evaluation, target, actor, idempotencyKey, fingerprint);
+        cs.Db.Requests.Add(request);
+        var assignment = await ApplyAsync(cs, facts, evaluation, request, target, audit, ct);
+        cs.Audit(RequestAudit.Record("request.submitted", request, audit));
+        var result = await cs.CommitAsync(ct);
+        return result.IsSuccess ? new RequestOutcome(request, assignment, evaluation, Replayed: false) : result.Error;
+    }
+
+    /// <summary>Withdraws a pending or scheduled request: its requester may, and so may an administrator of its scope.</summary>
+    public async Task<Result<AssignmentRequest>> CancelAsync(Guid requestId, Actor actor, CancellationToken ct)
+    {
+        await using var cs = await changes.BeginAsync(actor, ct);
+        var request = await cs.Db.Requests.FirstOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is null || !CanSee(request, actor, cs.Now))
+        {
+            return ElevateError.NotFound(ErrorCodes.RequestNotFound, "id", "No such request.");
+        }
+
+        var isRequester = request.RequestedById == actor.PrincipalId;
+        if (!isRequester && !index.Can(actor.PrincipalId!.Value, Permission.ManageAssignments, ScopePath.Parse(request.Scope), cs.Now))
+        {
+            return ElevateError.Forbidden("Only the requester or an administrator of the request's scope may cancel it.");
+        }
+
+        if (!RequestStateMachine.IsCancelable(request.Status))
+        {
+            return ElevateError.Conflict(ErrorCodes.InvalidTransition, $"The request is {request.Status} and can no longer be canceled.");
+        }
+
+        var audit = new AssignmentAudit();
+        if (request.Status == RequestStatus.Scheduled && request.ResultAssignmentId is { } madeId)
+        {
+            var made = await cs.Db.Assignments.FirstAsync(a => a.Id == madeId, ct);
+            await audit.LoadNamesAsync(cs.Db, [made], ct);
+            await AssignmentEffects.EndAsync(cs, audit, made, EndReason.RequestCanceled, request.Id, ct);
+        }
+
+        if (request.Status != RequestStatus.Canceled)
+        {
+            request.MoveTo(RequestStatus.Canceled, cs.Now, isRequester ? "Canceled by the requester." : $"Canceled by {actor.Name}.");
+        }
+
+        await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
+        cs.Audit(RequestAudit.Record("request.canceled", request, audit));
+        var committed = await cs.CommitAsync(ct);
+        return committed.IsSuccess ? request : committed.Error;
+    }
+
+    public async Task<Result<AssignmentRequest>> GetAsync(Guid requestId, Actor actor, CancellationToken ct)
+    {
+        var request = await changes.Db.Requests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, ct);
+        return request is not null && CanSee(request, actor, time.UtcNow())
+            ? request
+            : ElevateError.NotFound(ErrorCodes.RequestNotFound, "id", "No such request.");
+    }
+
+    public sealed record ListFilter(bool Mine, Guid? PrincipalId, Guid? RoleId, RequestStatus? Status, string? Cursor, int? Limit);
+
+    /// <summary>Requests newest first: the caller's own, or everyone's for those who may read all assignments.</summary>
+    public async Task<Result<Page<AssignmentRequest>>> ListAsync(ListFilter filter, Actor actor, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(filter.Limit);
+        var after = Cursor.DecodeTimeAndId(filter.Cursor);
+        if (!limit.IsSuccess || !after.IsSuccess)
+        {
+            return limit.Error ?? after.Error!;
+        }
+
+        var me = actor.PrincipalId!.Value;
+        var everyone = !filter.Mine && index.Can(me, Permission.ReadAssignments, ScopePath.Root, time.UtcNow());
+        var query = changes.Db.Requests.AsNoTracking();
+        query = everyone ? query : query.Where(r => r.RequestedById == me || r.PrincipalId == me);
+        if (filter.PrincipalId is { } principalId)
+        {
+            query = query.Where(r => r.PrincipalId == principalId);
+        }
+
+        if (filter.RoleId is { } roleId)
+        {
+            query = query.Where(r => r.RoleId == roleId);
+        }
+
+        if (filter.Status is { } status)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+
+        if (after.Value is { } cursor)
+        {
+            query = query.Where(r => r.CreatedAt < cursor.At || (r.CreatedAt == cursor.At && r.Id.CompareTo(cursor.Id) < 0));
+        }
+
+        var items = await query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(limit.Value + 1).ToListAsync(ct);
+        var next = items.Count > limit.Value ? Cursor.Encode(items[limit.Value - 1].CreatedAt, items[limit.Value - 1].Id) : null;
+        return new Page<AssignmentRequest>(items.Take(limit.Value).ToList(), next);
+    }
+
+    private bool CanSee(AssignmentRequest request, Actor actor, DateTimeOffset now) =>
+        actor.PrincipalId is { } me &&
+        (request.RequestedById == me || request.PrincipalId == me || index.Can(me, Permission.ReadAssignments, ScopePath.Parse(request.Scope), now));
+
+    private async Task<Result<Loaded>> LoadAsync(ElevateDbContext db, SubmitRequest input, Actor actor, DateTimeOffset now, ChangeSet? settle, CancellationToken ct)
+    {
+        var action = input.Action!.Value;
+        var isSelf = action is RequestAction.SelfActivate or RequestAction.SelfDeactivate or RequestAction.SelfExtend or RequestAction.SelfRenew;
+        var requesterId = actor.PrincipalId ?? throw new InvalidOperationException("Requests are made by principals.");
+        var requester = await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == requesterId, ct)
+            ?? throw new InvalidOperationException($"The authenticated principal {requesterId} does not exist.");
+
+        Assignment? target = null;
+        Guid principalId;
+        Guid roleId;
+        ScopePath scope;
+        AssignmentKind kind;
+        if (input.TargetAssignmentId is { } targetId)
+        {
+            target = await db.Assignments.FirstOrDefaultAsync(a => a.Id == targetId, ct);
+            if (target is null || (isSelf && target.PrincipalId != requesterId && !CanReadAssignments(requesterId, target.Scope, now)))
+            {
+                return ElevateError.NotFound(ErrorCodes.AssignmentNotFound, "targetAssignmentId", "No such assignment.");
+            }
+
+            (principalId, roleId, scope, kind) = (target.PrincipalId, target.RoleId, ScopePath.Parse(target.Scope), target.Kind);
+        }
+        else
+        {
+            if (isSelf && input.PrincipalId is { } named && named != requesterId)
+            {
+                return ElevateError.Forbidden("Self-service requests are made by the principal they are for; administrators use adminAssign.");
+            }
+
+            principalId = isSelf ? requesterId : input.PrincipalId!.Value;
+            roleId = input.RoleId!.Value;
+            scope = ScopePath.Parse(input.Scope!);
+            kind = isSelf ? AssignmentKind.Active : input.Kind!.Value;
+        }
+
+        var principal = principalId == requesterId ? requester : await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == principalId, ct);
+        if (principal is null)
+        {
+            return ElevateError.NotFound(ErrorCodes.PrincipalNotFound, "principalId", "No user, group or service account has this id.");
+        }
+
+        var role = await db.Roles.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roleId, ct);
+        if (role is null)
+        {
+            return ElevateError.NotFound(ErrorCodes.RoleNotFound, "roleId", "No role has this id.");
+        }
+
+        if (!isSelf && Authorize(requesterId, role, scope, now) is { } denied)
+        {
+            return denied;
+        }
+
+        var audit = new AssignmentAudit();
+        audit.Know(principal.Id, principal.Name);
+        audit.Know(requester.Id, requester.Name);
+        audit.KnowRole(role.Id, role.Name);
+
+        var settings = (await SettingsLookup.EffectiveAsync(db, role.Id, scope, ct)).Settings;
+        var keepStart = action is RequestAction.AdminUpdate ? target?.StartsAt : null;
+        Schedule? schedule = null;
+        if (input.Schedule is not null)
+        {
+            var resolved = Schedule.Resolve(input.Schedule, now, "schedule", keepStart);
+            if (!resolved.IsSuccess)
+            {
+                return resolved.Error;
+            }
+
+            schedule = resolved.Value;
+        }
+
+        var requesterGroups = await EnabledGroupsOfAsync(db, requesterId, ct);
+        var facts = new RequestFacts
+        {
+            Action = action,
+            Requester = Facts(requester),
+            Principal = Facts(principal),
+            Role = new RoleFacts(role.Id, role.Name, role.BuiltIn),
+            Scope = scope,
+            Kind = kind,
+            Settings = settings,
+            Now = now,
+            Schedule = schedule,
+            Justification = input.Justification,
+            Ticket = input.Ticket,
+            MfaPresented = false,
+            Target = target,
+            PrincipalIncludesRequester = principal.Id == requesterId || requesterGroups.Contains(principal.Id),
+        };
+
+        if (action is RequestAction.SelfActivate || (action is RequestAction.SelfExtend && target?.Origin == AssignmentOrigin.Activation))
+        {
+            facts = facts with { Eligibilities = await EligibilitiesAsync(db, requesterId, requesterGroups, role.Id, scope, ct) };
+        }
+
+        if (action is RequestAction.SelfActivate)
+        {
+            var open = await db.Assignments.FirstOrDefaultAsync(a => a.Origin == AssignmentOrigin.Activation && a.PrincipalId == principalId
+                && a.RoleId == roleId && a.Scope == scope.Value && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active), ct);
+            facts = facts with { OpenActivation = SettledOrOpen(open, now, settle, audit) };
+        }
+
+        if (action is RequestAction.AdminAssign or RequestAction.AdminRenew or RequestAction.SelfRenew)
+        {
+            var duplicate = await db.Assignments.FirstOrDefaultAsync(a => a.Origin == AssignmentOrigin.Administrator && a.Kind == kind
+                && a.PrincipalId == principalId && a.RoleId == roleId && a.Scope == scope.Value
+                && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active), ct);
+            facts = facts with { Duplicate = SettledOrOpen(duplicate, now, settle, audit) };
+        }
+
+        if (target is not null && role.BuiltIn == BuiltInRole.ElevateAdministrator && RemovesAdministratorRights(action, target, schedule, now))
+        {
+            var holders = await AdministratorSafeguard.LoadHoldersAsync(db, now, ct);
+            facts = facts with { RemovesLastAdministrator = AdministratorSafeguard.WouldRemoveLast(holders, new AdministratorSafeguard.Change(RemovedAssignmentId: target.Id)) };
+        }
+
+        if (target is not null && settle is not null)
+        {
+            AssignmentEffects.Settle(settle, audit, target);
+        }
+
+        return new Loaded(facts, target, audit);
+    }
+
+    private bool CanReadAssignments(Guid principalId, string scope, DateTimeOffset now) =>
+        index.Can(principalId, Permission.ReadAssignments, ScopePath.Parse(scope), now);
+
+    private ElevateError? Authorize(Guid requesterId, Role role, ScopePath scope, DateTimeOffset now)
+    {
+        if (!index.Can(requesterId, Permission.ManageAssignments, scope, now))
+        {
+            return ElevateError.Forbidden($"Managing assignments at {scope} needs Privileged Role Administrator or Elevate Administrator active at {scope} or above.");
+        }
+
+        // Only an Elevate Administrator hands out Elevate Administrator: otherwise a Privileged Role Administrator
+        // could make themselves (or a friend) all-powerful in one step.
+        if (role.BuiltIn == BuiltInRole.ElevateAdministrator && !index.Holds(requesterId, BuiltInRole.ElevateAdministrator, ScopePath.Root, now))
+        {
+            return ElevateError.Forbidden("Only an active Elevate Administrator manages Elevate Administrator assignments.");
+        }
+
+        return null;
+    }
+
+    private static bool RemovesAdministratorRights(RequestAction action, Assignment target, Schedule? schedule, DateTimeOffset now) =>
+        target is { Kind: AssignmentKind.Active, Scope: "/", EndsAt: null } &&
+        (action == RequestAction.AdminRemove || (action == RequestAction.AdminUpdate && (schedule is null || !schedule.IsPermanent || schedule.StartsAt > now)));
+
+    /// <summary>The assignment if it is still open at <paramref name="now"/>; a run-out one is marked expired (when writing) and ignored.</summary>
+    private static Assignment? SettledOrOpen(Assignment? assignment, DateTimeOffset now, ChangeSet? settle, AssignmentAudit audit)
+    {
+        if (assignment is null || !assignment.HasRunOutAt(now))
+        {
+            return assignment;
+        }
+
+        if (settle is not null)
+        {
+            AssignmentEffects.Settle(settle, audit, assignment);
+        }
+
+        return null;
+    }
+
+    private static async Task<List<Guid>> EnabledGroupsOfAsync(ElevateDbContext db, Guid memberId, CancellationToken ct) =>
+        await (from m in db.GroupMemberships
+               join g in db.Principals on m.GroupId equals g.Id
+               where m.MemberId == memberId && g.Enabled
+               select g.Id).ToListAsync(ct);
+
+    private static async Task<IReadOnlyList<Assignment>> EligibilitiesAsync(
+        ElevateDbContext db, Guid principalId, List<Guid> groups, Guid roleId, ScopePath scope, CancellationToken ct)
+    {
+        var holders = groups.Append(principalId).ToList();
+        var scopes = scope.SelfAndAncestors().Select(s => s.Value).ToList();
+        return await db.Assignments.AsNoTracking()
+            .Where(a => a.Kind == AssignmentKind.Eligible && a.RoleId == roleId && holders.Contains(a.PrincipalId) && scopes.Contains(a.Scope)
+                && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
+            .ToListAsync(ct);
+    }
+
+    private static PrincipalFacts Facts(Principal p) => new(p.Id, p.Kind, p.Name, p.Enabled);
+
+    private static AssignmentRequest NewRequest(
+        SubmitRequest input, RequestFacts facts, RequestEvaluation evaluation, Assignment? target, Actor actor, string? idempotencyKey, string fingerprint) => new()
+        {
+            Id = Ids.New(facts.Now),
+            Action = facts.Action,
+            AssignmentKind = facts.Kind,
+            PrincipalId = facts.Principal.Id,
+            RoleId = facts.Role.Id,
+            Scope = facts.Scope.Value,
+            TargetAssignmentId = target?.Id,
+            EligibilityId = evaluation.Eligibility?.Id,
+            StartsAt = evaluation.Window?.StartsAt,
+            EndsAt = evaluation.Window?.EndsAt,
+            Duration = input.Schedule?.Duration ?? evaluation.Window?.Length,
+            Expiration = input.Schedule?.Expiration,
+            Justification = input.Justification,
+            TicketSystem = input.Ticket?.System,
+            TicketNumber = input.Ticket?.Number,
+            RequestedById = actor.PrincipalId!.Value,
+            RequestedWithTokenId = actor.TokenId,
+            CreatedAt = facts.Now,
+            Status = evaluation.OutcomeAt(facts.Now),
+            RequiresApproval = evaluation.Requirements.Approval,
+            RequiresMfa = evaluation.Requirements.Mfa,
+            IdempotencyKey = idempotencyKey,
+            Fingerprint = fingerprint,
+        };
+
+    /// <summary>Carries out an accepted request; returns the assignment it created or changed.</summary>
+    private static async Task<Assignment?> ApplyAsync(
+        ChangeSet cs, RequestFacts facts, RequestEvaluation evaluation, AssignmentRequest request, Assignment? target, AssignmentAudit audit, CancellationToken ct)
+    {
+        if (request.Status == RequestStatus.PendingApproval)
+        {
+            return null;
+        }
+
+        if (request.Status == RequestStatus.Provisioned)
+        {
+            request.CompletedAt = facts.Now;
+        }
+
+        switch (facts.Action)
+        {
+            case RequestAction.AdminAssign:
+            case RequestAction.SelfActivate:
+            case RequestAction.AdminRenew:
+                {
+                    var window = evaluation.Window!;
+                    var assignment = new Assignment
+                    {
+                        Id = Ids.New(facts.Now),
+                        Kind = facts.Kind,
+                        Origin = facts.Action == RequestAction.SelfActivate ? AssignmentOrigin.Activation : AssignmentOrigin.Administrator,
+                        PrincipalId = facts.Principal.Id,
+                        RoleId = facts.Role.Id,
+                        Scope = facts.Scope.Value,
+                        StartsAt = window.StartsAt,
+                        EndsAt = window.EndsAt,
+                        Status = window.StartsAt > facts.Now ? AssignmentStatus.Scheduled : AssignmentStatus.Active,
+                        EligibilityId = evaluation.Eligibility?.Id,
+                        CreatedByRequestId = request.Id,
+                        RenewedFromId = facts.Action == RequestAction.AdminRenew ? target!.Id : null,
+                        CreatedAt = facts.Now,
+                    };
+                    cs.Db.Assignments.Add(assignment);
+                    request.ResultAssignmentId = assignment.Id;
+                    cs.Audit(audit.Record(facts.Action == RequestAction.SelfActivate ? "assignment.activated" : "assignment.created", assignment, request.Id));
+                    return assignment;
+                }
+
+            case RequestAction.AdminUpdate:
+            case RequestAction.AdminExtend:
+            case RequestAction.SelfExtend:
+                {
+                    var window = evaluation.Window!;
+                    var before = AssignmentAudit.Describe(target!);
+                    target!.Reschedule(window.StartsAt, window.EndsAt, facts.Now);
+                    request.ResultAssignmentId = target.Id;
+                    var action = facts.Action == RequestAction.AdminUpdate ? "assignment.updated" : "assignment.extended";
+                    cs.Audit(audit.Record(action, target, request.Id, new { before, after = AssignmentAudit.Describe(target) }));
+                    if (target.Kind == AssignmentKind.Eligible)
+                    {
+                        await AssignmentEffects.FitActivationsToAsync(cs, audit, target, request.Id, ct);
+                    }
+
+                    return target;
+                }
+
+            case RequestAction.AdminRemove:
+            case RequestAction.SelfDeactivate:
+                {
+                    var reason = facts.Action == RequestAction.AdminRemove ? EndReason.RemovedByAdministrator : EndReason.Deactivated;
+                    await AssignmentEffects.EndAsync(cs, audit, target!, reason, request.Id, ct);
+                    request.ResultAssignmentId = target!.Id;
+                    return target;
+                }
+
+            case RequestAction.SelfRenew:
+                // Asking to renew always waits for an administrator (handled above); reaching here is a bug.
+                throw new InvalidOperationException("selfRenew requests always wait for approval.");
+
+            default:
+                throw new InvalidOperationException($"Unknown action {facts.Action}.");
+        }
+    }
+
+    private static string Fingerprint(SubmitRequest input) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(input, ElevateJson.Options))));
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Elevate.Core.Scheduling;
+
+/// <summary>The outcome of one wake-up of the scheduler.</summary>
+public sealed record SchedulerPass(long Number, int Started, int Expired, TimeSpan MaxLag, DateTimeOffset? NextDue, DateTimeOffset FinishedAt);
+
+/// <summary>
+/// The durable scheduler's loop. It sleeps until the next due time (read from the database, never a fixed poll),
+/// wakes early when a commit may have brought that time forward, and on start catches up everything that fell due
+/// while Elevate was down. A failing pass is logged and retried; it never stops the loop.
+/// </summary>
+public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider time, ILogger<GrantScheduler> logger) : IDisposable
+{
+    /// <summary>
+    /// The longest sleep: a safety net against a missed wake-up signal or a jump of the clock. Grants are not late
+    /// because of it: whether one is in force is computed from the clock, not from this loop.
+    /// </summary>
+    public static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly object _passLock = new();
+    private TaskCompletionSource<SchedulerPass> _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public SchedulerPass? LastPass { get; private set; }
+
+    public void Dispose() => _wake.Dispose();
+
+    /// <summary>Wakes the loop to look again at what is due next.</summary>
+    public void Poke()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already poked; one wake-up covers any number of pokes.
+        }
+    }
+
+    /// <summary>Completes when a pass numbered above <paramref name="after"/> finishes (for tests and benchmarks).</summary>
+    public Task<SchedulerPass> WaitForPassAsync(long after, CancellationToken ct)
+    {
+        Task<SchedulerPass> next;
+        lock (_passLock)
+        {
+            if (LastPass is { } last && last.Number > after)
+            {
+                return Task.FromResult(last);
+            }
+
+            next = _nextPass.Task;
+        }
+
+        return next.WaitAsync(ct);
+    }
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        long number = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            TimeSpan sleep;
+            try
+            {
+                var pass = await RunPassAsync(++number, stop);
+                sleep = pass.NextDue is { } due ? Clamp(due - time.GetUtcNow()) : MaxSleep;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Scheduler pass {Number} failed; retrying in {Delay}.", number, RetryAfterFailure);
+                sleep = RetryAfterFailure;
+            }
+
+            await SleepAsync(sleep, stop);
+        }
+    }
+
+    /// <summary>Processes everything due now, batch after batch, and reports when the next item falls due.</summary>
+    public async Task<SchedulerPass> RunPassAsync(long number, CancellationToken ct)
+    {
+        int started = 0, expired = 0;
+        var maxLag = TimeSpan.Zero;
+        DateTimeOffset? nextDue;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var work = scope.ServiceProvider.GetRequiredService<DueWork>();
+            var batch = await work.RunBatchAsync(ct);
+            started += batch.Started;
+            expired += batch.Expired;
+            maxLag = batch.MaxLag > maxLag ? batch.MaxLag : maxLag;
+            if (batch.Total < DueWork.BatchSize)
+            {
+                nextDue = await work.NextDueAsync(ct);
+                if (nextDue is null || nextDue > time.GetUtcNow())
+                {
+                    break;
+                }
+            }
+        }
+
+        if (started + expired > 0)
+        {
+            var lagMilliseconds = (long)maxLag.TotalMilliseconds;
+            logger.LogInformation("Scheduler started {Started} and expired {Expired} assignments (latest {Lag} ms after due).", started, expired, lagMilliseconds);
+        }
+
+        var pass = new SchedulerPass(number, started, expired, maxLag, nextDue, time.GetUtcNow());
+        lock (_passLock)
+        {
+            LastPass = pass;
+            var done = _nextPass;
+            _nextPass = new TaskCompletionSource<SchedulerPass>(TaskCreationOptions.RunContinuationsAsynchronously);
+            done.SetResult(pass);
+        }
+
+        return pass;
+    }
+
+    private async Task SleepAsync(TimeSpan sleep, CancellationToken stop)
+    {
+        using var wakeOrStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var timer = Task.Delay(sleep, time, wakeOrStop.Token);
+        var poke = _wake.WaitAsync(wakeOrStop.Token);
+        await Task.WhenAny(timer, poke);
+        await wakeOrStop.CancelAsync();
+        await Task.WhenAll(timer, poke).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private static TimeSpan Clamp(TimeSpan delay) => delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxSleep ? MaxSleep : delay;
+}

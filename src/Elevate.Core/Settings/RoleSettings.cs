@@ -1,0 +1,77 @@
+namespace Elevate.Core.Settings;
+
+/// <summary>
+/// The rules a request for one role must satisfy (Entra calls this the role's policy). One document per role at
+/// <c>/</c>, optionally replaced by a narrower document at a deeper scope; the deepest document covering a request's
+/// scope is the one that applies. Defaults are the brief's reference defaults.
+/// </summary>
+public sealed record RoleSettings
+{
+    public ActivationSettings Activation { get; init; } = new();
+
+    public EligibleAssignmentSettings EligibleAssignments { get; init; } = new();
+
+    public ActiveAssignmentSettings ActiveAssignments { get; init; } = new();
+
+    /// <summary>How long before an assignment ends its holder may ask to extend it.</summary>
+    public TimeSpan ExtensionWindow { get; init; } = TimeSpan.FromDays(14);
+
+    public static RoleSettings Default { get; } = new();
+}
+
+/// <summary>Rules for self-activation of an eligibility.</summary>
+public sealed record ActivationSettings
+{
+    public static readonly TimeSpan MinMaxDuration = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MaxMaxDuration = TimeSpan.FromHours(24);
+
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromHours(8);
+
+    public bool RequireJustification { get; init; } = true;
+
+    /// <summary>A regular expression the whole justification must match, e.g. to demand a reason code.</summary>
+    public string? JustificationPattern { get; init; }
+
+    /// <summary>Shown to the requester next to the justification field.</summary>
+    public string? JustificationHint { get; init; }
+
+    public bool RequireTicket { get; init; }
+
+    /// <summary>A regular expression the whole ticket number must match, e.g. <c>INC-[0-9]+</c>.</summary>
+    public string? TicketPattern { get; init; }
+
+    /// <summary>A fresh second factor for this very activation, not one remembered from sign-in.</summary>
+    public bool RequireMfa { get; init; }
+
+    public ApprovalSettings Approval { get; init; } = new();
+}
+
+/// <summary>Whether activations wait for someone else's decision, and whose.</summary>
+public sealed record ApprovalSettings
+{
+    public bool Required { get; init; }
+
+    /// <summary>Users or groups who may approve. A requester never approves their own request.</summary>
+    public IReadOnlyList<Guid> Approvers { get; init; } = [];
+}
+
+/// <summary>Limits on eligible assignments made by administrators.</summary>
+public sealed record EligibleAssignmentSettings
+{
+    public bool AllowPermanent { get; init; } = true;
+
+    /// <summary>The longest time-bound eligibility (and the longest one when permanence is not allowed).</summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromDays(365);
+}
+
+/// <summary>Limits on active assignments made directly by administrators.</summary>
+public sealed record ActiveAssignmentSettings
+{
+    public bool AllowPermanent { get; init; } = true;
+
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromDays(180);
+
+    public bool RequireJustification { get; init; } = true;
+
+    public bool RequireMfa { get; init; }
+}

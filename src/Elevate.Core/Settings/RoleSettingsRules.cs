@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using Elevate.Core.Common;
+
+namespace Elevate.Core.Settings;
+
+/// <summary>What makes a settings document possible; an impossible one is refused whole, with every field named.</summary>
+public static class RoleSettingsRules
+{
+    public static readonly TimeSpan ShortestAssignment = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan LongestAssignment = TimeSpan.FromDays(3650);
+    public static readonly TimeSpan LongestExtensionWindow = TimeSpan.FromDays(90);
+    public const int MaxApprovers = 50;
+
+    public static IReadOnlyList<ElevateError> Validate(RoleSettings settings)
+    {
+        var errors = new List<ElevateError>();
+        var activation = settings.Activation;
+        if (activation.MaxDuration < ActivationSettings.MinMaxDuration || activation.MaxDuration > ActivationSettings.MaxMaxDuration)
+        {
+            errors.Add(Invalid("activation.maxDuration", $"The activation maximum is between {IsoDuration.Format(ActivationSettings.MinMaxDuration)} and {IsoDuration.Format(ActivationSettings.MaxMaxDuration)}."));
+        }
+
+        AddPatternErrors(errors, activation.JustificationPattern, "activation.justificationPattern");
+        AddPatternErrors(errors, activation.TicketPattern, "activation.ticketPattern");
+        AddIfError(errors, TextRules.Check(activation.JustificationHint, "activation.justificationHint", TextRules.DescriptionMaxLength, required: false, multiline: true));
+
+        if (activation.Approval.Required && activation.Approval.Approvers.Count == 0)
+        {
+            errors.Add(ElevateError.Rule(ErrorCodes.ApproversRequired, "Approval is required but no approvers are named.", "activation.approval.approvers"));
+        }
+
+        if (activation.Approval.Approvers.Count > MaxApprovers || activation.Approval.Approvers.Distinct().Count() != activation.Approval.Approvers.Count)
+        {
+            errors.Add(Invalid("activation.approval.approvers", $"Name each approver once, at most {MaxApprovers}."));
+        }
+
+        CheckAssignmentLimit(errors, settings.EligibleAssignments.MaxDuration, "eligibleAssignments.maxDuration");
+        CheckAssignmentLimit(errors, settings.ActiveAssignments.MaxDuration, "activeAssignments.maxDuration");
+
+        if (settings.ExtensionWindow < TimeSpan.Zero || settings.ExtensionWindow > LongestExtensionWindow)
+        {
+            errors.Add(Invalid("extensionWindow", $"The extension window is between PT0S and {IsoDuration.Format(LongestExtensionWindow)}."));
+        }
+
+        return errors;
+    }
+
+    /// <summary>Compiles a settings pattern. Non-backtracking, so no pattern can make a request hang.</summary>
+    public static Regex? CompilePattern(string? pattern) =>
+        pattern is null ? null : new Regex($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+
+    private static void CheckAssignmentLimit(List<ElevateError> errors, TimeSpan value, string field)
+    {
+        if (value < ShortestAssignment || value > LongestAssignment)
+        {
+            errors.Add(Invalid(field, $"An assignment limit is between {IsoDuration.Format(ShortestAssignment)} and {IsoDuration.Format(LongestAssignment)}."));
+        }
+    }
+
+    private static void AddPatternErrors(List<ElevateError> errors, string? pattern, string field)
+    {
+        if (pattern is null)
+        {
+            return;
+        }
+
+        var textError = TextRules.Check(pattern, field, TextRules.PatternMaxLength, required: false);
+        if (textError is not null)
+        {
+            errors.Add(textError);
+            return;
+        }
+
+        try
+        {
+            _ = CompilePattern(pattern);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            errors.Add(ElevateError.Validation(ErrorCodes.InvalidPattern, field, $"Not a usable regular expression: {e.Message}"));
+        }
+    }
+
+    private static void AddIfError(List<ElevateError> errors, ElevateError? error)
+    {
+        if (error is not null)
+        {
+            errors.Add(error);
+        }
+    }
+
+    private static ElevateError Invalid(string field, string message) => ElevateError.Validation(ErrorCodes.InvalidSettings, field, message);
+}

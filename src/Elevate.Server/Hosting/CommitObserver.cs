@@ -1,0 +1,16 @@
+using Elevate.Core.Access;
+using Elevate.Core.Persistence;
+using Elevate.Core.Scheduling;
+
+namespace Elevate.Server.Hosting;
+
+/// <summary>After each local commit: bring the access index up to date (read-your-writes) and wake the scheduler,
+/// whose next due time may have moved.</summary>
+public sealed class CommitObserver(AccessIndexFeed feed, GrantScheduler scheduler) : IChangeObserver
+{
+    public async ValueTask CommittedAsync(long sequence, CancellationToken ct)
+    {
+        await feed.CommittedAsync(sequence, ct);
+        scheduler.Poke();
+    }
+}

@@ -1,0 +1,152 @@
+using Elevate.Core.Access;
+using Elevate.Core.Assignments;
+using Elevate.Core.Audit;
+using Elevate.Core.Common.Json;
+using Elevate.Core.Persistence;
+using Elevate.Core.Principals;
+using Elevate.Core.Requests;
+using Elevate.Core.Roles;
+using Elevate.Core.Scheduling;
+using Elevate.Core.Setup;
+using Elevate.Core.Tokens;
+using Elevate.Server.Access;
+using Elevate.Server.Api;
+using Elevate.Server.Assignments;
+using Elevate.Server.Audit;
+using Elevate.Server.Auth;
+using Elevate.Server.Principals;
+using Elevate.Server.Requests;
+using Elevate.Server.Roles;
+using Elevate.Server.Tokens;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace Elevate.Server.Hosting;
+
+/// <summary>How the host is put together: services, middleware and endpoints.</summary>
+public static class ElevateHost
+{
+    public static WebApplicationBuilder AddElevate(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ElevateOptions>()
+            .Bind(builder.Configuration.GetSection(ElevateOptions.Section))
+            .Validate(o => !o.Problems().Any(), "Elevate configuration is invalid; see the log for each problem.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ElevateOptions>, ElevateOptionsValidator>();
+
+        var settings = builder.Configuration.GetSection(ElevateOptions.Section).Get<ElevateOptions>() ?? new ElevateOptions();
+        services.AddPooledDbContextFactory<ElevateDbContext>(options =>
+            ElevateDatabase.Configure(options, settings.Database.Provider, settings.ResolveConnectionString()));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ElevateDbContext>>().CreateDbContext());
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AccessIndex>();
+        services.AddSingleton<AccessIndexFeed>();
+        services.AddSingleton<GrantScheduler>();
+        services.AddSingleton<TokenUseThrottle>();
+        services.AddSingleton<IChangeObserver, CommitObserver>();
+        services.AddSingleton<ISetupSecretOutput, ConsoleSetupSecretOutput>();
+        services.AddSingleton<Authorizer>();
+        services.AddSingleton<AccessCheck>();
+        services.AddScoped<ChangeSets>();
+        services.AddScoped<RequestService>();
+        services.AddScoped<DirectoryService>();
+        services.AddScoped<RoleService>();
+        services.AddScoped<TokenService>();
+        services.AddScoped<AuditService>();
+        services.AddScoped<AssignmentQueries>();
+        services.AddScoped<DueWork>();
+        services.AddScoped<Bootstrapper>();
+
+        services.AddHostedService<StartupTasks>();
+        services.AddHostedService<SchedulerService>();
+        services.AddHostedService<ChangeWatcher>();
+
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        services.ConfigureHttpJsonOptions(o => ElevateJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Problems the framework writes itself (unknown route, wrong method, body too large) get a code too.
+            var details = context.ProblemDetails;
+            if (!details.Extensions.ContainsKey("code"))
+            {
+                var code = Problems.CodeOfStatus(details.Status ?? context.HttpContext.Response.StatusCode);
+                details.Extensions["code"] = code;
+                details.Type = $"urn:elevate:problem:{code}";
+            }
+        });
+        services.AddExceptionHandler<BadRequestHandler>();
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Elevate API";
+            document.Info.Description = "Just-in-time privileged access: eligibility, activation, role settings, the check API and a tamper-evident audit trail.";
+            document.Info.Version = "v1";
+            return Task.CompletedTask;
+        }));
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = settings.Api.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in settings.Api.TrustedProxies)
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication UseElevate(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            context.Response.Headers[CallerContext.CorrelationHeader] = context.CorrelationId();
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers.CacheControl = "no-store";
+            await next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Elevate API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        app.MapHealth();
+
+        app.MapGroup("/api/v1").AllowAnonymous().MapSetup();
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        api.MapAccess();
+        api.MapPrincipals();
+        api.MapRoles();
+        api.MapAssignments();
+        api.MapRequests();
+        api.MapTokens();
+        api.MapAudit();
+        api.MapSystem();
+        return app;
+    }
+}
+
+/// <summary>Reports each configuration problem by name at start, then stops the host.</summary>
+public sealed class ElevateOptionsValidator : IValidateOptions<ElevateOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ElevateOptions options)
+    {
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,123 @@
+using Elevate.Core.Common;
+using Elevate.Core.Principals;
+using Elevate.Core.Tokens;
+using Elevate.Server.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Elevate.Server.Principals;
+
+/// <summary>Users, groups, service accounts and memberships.</summary>
+public static class PrincipalEndpoints
+{
+    public sealed record NewPrincipalBody(string? Name, string? DisplayName, string? Email, Guid? ManagerId, string? Description);
+
+    public sealed record PrincipalPatchBody(string? DisplayName, string? Email, Guid? ManagerId, bool? ClearManager, string? Description, bool? Enabled);
+
+    public sealed record NewTokenBody(string? Name, TimeSpan? ExpiresIn);
+
+    public sealed record SetupSecretView(Guid PrincipalId, string Secret, DateTimeOffset ExpiresAt);
+
+    public static RouteGroupBuilder MapPrincipals(this RouteGroupBuilder api)
+    {
+        foreach (var (path, kind) in new[] { ("users", PrincipalKind.User), ("groups", PrincipalKind.Group), ("service-accounts", PrincipalKind.ServiceAccount) })
+        {
+            var group = api.MapGroup(path).WithTags("Directory");
+            group.MapGet("", (string? name, bool? enabled, string? cursor, int? limit, DirectoryService directory, HttpContext http, CancellationToken ct) =>
+                    ListAsync(kind, name, enabled, cursor, limit, directory, http, ct))
+                .WithName($"List{kind}s").WithSummary($"List {path} by name (readers of the directory).");
+            group.MapPost("", (NewPrincipalBody body, DirectoryService directory, HttpContext http, CancellationToken ct) =>
+                    CreateAsync(kind, body, directory, http, ct))
+                .WithName($"Create{kind}").WithSummary($"Create a {path.TrimEnd('s')} (Elevate Administrator).");
+        }
+
+        var principals = api.MapGroup("principals").WithTags("Directory");
+        principals.MapGet("{id:guid}", GetAsync).WithName("GetPrincipal").WithSummary("Get a user, group or service account.");
+        principals.MapPatch("{id:guid}", UpdateAsync).WithName("UpdatePrincipal")
+            .WithSummary("Change a principal; enabled=false disables it and ends its active grants (Elevate Administrator).");
+        principals.MapGet("{id:guid}/tokens", ListTokensAsync).WithName("ListPrincipalTokens").WithSummary("Tokens of a principal (own, or Elevate Administrator).");
+
+        var groups = api.MapGroup("groups").WithTags("Directory");
+        groups.MapGet("{id:guid}/members", MembersAsync).WithName("ListGroupMembers").WithSummary("Members of a group.");
+        groups.MapPut("{id:guid}/members/{memberId:guid}", AddMemberAsync).WithName("AddGroupMember").WithSummary("Add a user or service account to a group.");
+        groups.MapDelete("{id:guid}/members/{memberId:guid}", RemoveMemberAsync).WithName("RemoveGroupMember")
+            .WithSummary("Remove a member; activations it made through the group end.");
+
+        api.MapPost("users/{id:guid}/setup-secret", IssueSetupSecretAsync).WithTags("Directory").WithName("IssueSetupSecret")
+            .WithSummary("Issue a one-time secret a new user exchanges for their first token (Elevate Administrator).");
+        api.MapPost("service-accounts/{id:guid}/tokens", CreateServiceAccountTokenAsync).WithTags("Directory").WithName("CreateServiceAccountToken")
+            .WithSummary("Issue a token for a service account; the secret is shown once (Elevate Administrator).");
+        return api;
+    }
+
+    private static async Task<Results<Ok<PageView<PrincipalView>>, ProblemHttpResult>> ListAsync(
+        PrincipalKind kind, string? name, bool? enabled, string? cursor, int? limit, DirectoryService directory, HttpContext http, CancellationToken ct) =>
+        Respond.Page(await directory.ListAsync(new DirectoryService.ListFilter(kind, name, enabled, cursor, limit), http.Actor(), ct), PrincipalView.From);
+
+    private static async Task<Results<Created<PrincipalView>, ProblemHttpResult>> CreateAsync(
+        PrincipalKind kind, NewPrincipalBody body, DirectoryService directory, HttpContext http, CancellationToken ct)
+    {
+        var result = await directory.CreateAsync(kind, new NewPrincipal(body.Name, body.DisplayName, body.Email, body.ManagerId, body.Description), http.Actor(), ct);
+        return Respond.Created(result, p => $"/api/v1/principals/{p.Id}", PrincipalView.From);
+    }
+
+    private static async Task<Results<Ok<PrincipalView>, ProblemHttpResult>> GetAsync(Guid id, DirectoryService directory, HttpContext http, CancellationToken ct)
+    {
+        var result = await directory.GetAsync(id, http.Actor(), ct);
+        if (result.IsSuccess)
+        {
+            Http.SetETag(http.Response, result.Value.Version);
+        }
+
+        return Respond.Ok(result, PrincipalView.From);
+    }
+
+    private static async Task<Results<Ok<PrincipalView>, ProblemHttpResult>> UpdateAsync(
+        Guid id, PrincipalPatchBody body, DirectoryService directory, HttpContext http, CancellationToken ct)
+    {
+        var ifMatch = Http.IfMatch(http.Request);
+        if (!ifMatch.IsSuccess)
+        {
+            return Problems.From(ifMatch.Error);
+        }
+
+        var changes = new PrincipalChanges(body.DisplayName, body.Email, body.ManagerId, body.ClearManager, body.Description, body.Enabled);
+        var result = await directory.UpdateAsync(id, changes, ifMatch.Value, http.Actor(), ct);
+        if (result.IsSuccess)
+        {
+            Http.SetETag(http.Response, result.Value.Version);
+        }
+
+        return Respond.Ok(result, PrincipalView.From);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PrincipalView>>, ProblemHttpResult>> MembersAsync(Guid id, DirectoryService directory, HttpContext http, CancellationToken ct) =>
+        Respond.Ok(await directory.MembersAsync(id, http.Actor(), ct), members => (IReadOnlyList<PrincipalView>)members.Select(PrincipalView.From).ToList());
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> AddMemberAsync(Guid id, Guid memberId, DirectoryService directory, HttpContext http, CancellationToken ct)
+    {
+        var result = await directory.AddMemberAsync(id, memberId, http.Actor(), ct);
+        return result.IsSuccess ? TypedResults.NoContent() : Problems.From(result.Error);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMemberAsync(Guid id, Guid memberId, DirectoryService directory, HttpContext http, CancellationToken ct)
+    {
+        var result = await directory.RemoveMemberAsync(id, memberId, http.Actor(), ct);
+        return result.IsSuccess ? TypedResults.NoContent() : Problems.From(result.Error);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<TokenView>>, ProblemHttpResult>> ListTokensAsync(Guid id, TokenService tokens, HttpContext http, CancellationToken ct) =>
+        Respond.Ok(await tokens.ListAsync(id, http.Actor(), ct), list => (IReadOnlyList<TokenView>)list.Select(TokenView.From).ToList());
+
+    private static async Task<Results<Created<SetupSecretView>, ProblemHttpResult>> IssueSetupSecretAsync(Guid id, TokenService tokens, HttpContext http, CancellationToken ct)
+    {
+        var result = await tokens.IssueSetupSecretAsync(id, http.Actor(), ct);
+        return Respond.Created(result, _ => $"/api/v1/principals/{id}", r => new SetupSecretView(id, r.Value, r.Secret.ExpiresAt));
+    }
+
+    private static async Task<Results<Created<IssuedTokenView>, ProblemHttpResult>> CreateServiceAccountTokenAsync(
+        Guid id, NewTokenBody body, TokenService tokens, HttpContext http, CancellationToken ct)
+    {
+        var result = await tokens.CreateForServiceAccountAsync(id, body.Name, body.ExpiresIn, http.Actor(), ct);
+        return Respond.Created(result, t => $"/api/v1/tokens/{t.Token.Id}", t => new IssuedTokenView(TokenView.From(t.Token), t.Secret));
+    }
+}
