@@ -43,6 +43,10 @@ public sealed class ChangeSet : IAsyncDisposable
     public static async Task<ChangeSet> BeginAsync(ElevateDbContext db, Actor actor, TimeProvider time, IChangeObserver observer, CancellationToken ct)
     {
         var dialect = IDatabaseDialect.For(db);
+
+        // Everything a change set decides on is read under its lock. Entities tracked from earlier work on this
+        // context would be returned as they were then (EF does not overwrite tracked values), so start clean.
+        db.ChangeTracker.Clear();
         var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {

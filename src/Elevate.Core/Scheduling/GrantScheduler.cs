@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Elevate.Core.Scheduling;
 
 /// <summary>The outcome of one wake-up of the scheduler.</summary>
-public sealed record SchedulerPass(long Number, int Started, int Expired, TimeSpan MaxLag, DateTimeOffset? NextDue, DateTimeOffset FinishedAt);
+/// <param name="DueCheckedAt">The time of the pass's last look at what is due: everything due by then was processed.</param>
+public sealed record SchedulerPass(long Number, int Started, int Expired, TimeSpan MaxLag, DateTimeOffset? NextDue, DateTimeOffset DueCheckedAt);
 
 /// <summary>
 /// The durable scheduler's loop. It sleeps until the next due time (read from the database, never a fixed poll),
@@ -42,21 +43,24 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
         }
     }
 
-    /// <summary>Completes when a pass numbered above <paramref name="after"/> finishes (for tests and benchmarks).</summary>
-    public Task<SchedulerPass> WaitForPassAsync(long after, CancellationToken ct)
+    /// <summary>Completes with the first pass (the last one, or a later one) that satisfies <paramref name="condition"/>.</summary>
+    public async Task<SchedulerPass> WaitForPassAsync(Func<SchedulerPass, bool> condition, CancellationToken ct)
     {
-        Task<SchedulerPass> next;
-        lock (_passLock)
+        while (true)
         {
-            if (LastPass is { } last && last.Number > after)
+            Task<SchedulerPass> next;
+            lock (_passLock)
             {
-                return Task.FromResult(last);
+                if (LastPass is { } last && condition(last))
+                {
+                    return last;
+                }
+
+                next = _nextPass.Task;
             }
 
-            next = _nextPass.Task;
+            await next.WaitAsync(ct);
         }
-
-        return next.WaitAsync(ct);
     }
 
     public async Task RunAsync(CancellationToken stop)
@@ -90,6 +94,7 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
         int started = 0, expired = 0;
         var maxLag = TimeSpan.Zero;
         DateTimeOffset? nextDue;
+        DateTimeOffset checkedAt;
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -100,8 +105,10 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
             maxLag = batch.MaxLag > maxLag ? batch.MaxLag : maxLag;
             if (batch.Total < DueWork.BatchSize)
             {
+                // Read the clock before looking: whatever is due by checkedAt is either processed already or found now.
+                checkedAt = time.GetUtcNow();
                 nextDue = await work.NextDueAsync(ct);
-                if (nextDue is null || nextDue > time.GetUtcNow())
+                if (nextDue is null || nextDue > checkedAt)
                 {
                     break;
                 }
@@ -114,7 +121,7 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
             logger.LogInformation("Scheduler started {Started} and expired {Expired} assignments (latest {Lag} ms after due).", started, expired, lagMilliseconds);
         }
 
-        var pass = new SchedulerPass(number, started, expired, maxLag, nextDue, time.GetUtcNow());
+        var pass = new SchedulerPass(number, started, expired, maxLag, nextDue, checkedAt);
         lock (_passLock)
         {
             LastPass = pass;

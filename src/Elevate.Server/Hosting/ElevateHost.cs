@@ -20,6 +20,7 @@ using Elevate.Server.Roles;
 using Elevate.Server.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -38,9 +39,13 @@ public static class ElevateHost
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ElevateOptions>, ElevateOptionsValidator>();
 
-        var settings = builder.Configuration.GetSection(ElevateOptions.Section).Get<ElevateOptions>() ?? new ElevateOptions();
-        services.AddPooledDbContextFactory<ElevateDbContext>(options =>
-            ElevateDatabase.Configure(options, settings.Database.Provider, settings.ResolveConnectionString()));
+        // Everything below reads ElevateOptions when first resolved, never while the host is being built, so that
+        // configuration added late (tests, environment) is always the configuration used.
+        services.AddPooledDbContextFactory<ElevateDbContext>((sp, options) =>
+        {
+            var settings = sp.GetRequiredService<IOptions<ElevateOptions>>().Value;
+            ElevateDatabase.Configure(options, settings.Database.Provider, settings.ResolveConnectionString());
+        });
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ElevateDbContext>>().CreateDbContext());
 
         services.AddSingleton(TimeProvider.System);
@@ -92,17 +97,17 @@ public static class ElevateHost
             return Task.CompletedTask;
         }));
 
-        builder.WebHost.ConfigureKestrel(k =>
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ElevateOptions>>((kestrel, elevate) =>
         {
-            k.Limits.MaxRequestBodySize = settings.Api.MaxRequestBodyBytes;
-            k.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = elevate.Value.Api.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
         });
-        services.Configure<ForwardedHeadersOptions>(o =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ElevateOptions>>((forwarded, elevate) =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            foreach (var proxy in settings.Api.TrustedProxies)
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in elevate.Value.Api.TrustedProxies)
             {
-                o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
             }
         });
         return builder;

@@ -1,0 +1,120 @@
+using Elevate.Core.Persistence;
+using Elevate.Core.Scheduling;
+using Elevate.Server.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Elevate.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Elevate hosted in-process on a real database, with a fake clock. Several apps may share one database (as several
+/// instances behind a load balancer do) and one clock.
+/// </summary>
+public sealed class ElevateApp : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset Epoch = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly bool _runScheduler;
+
+    public ElevateApp(TestDatabase database, FakeTimeProvider time, bool runScheduler = true)
+    {
+        Database = database;
+        Time = time;
+        _runScheduler = runScheduler;
+    }
+
+    public TestDatabase Database { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public CapturedSetupSecret SetupSecret { get; } = new();
+
+    public GrantScheduler Scheduler => Services.GetRequiredService<GrantScheduler>();
+
+    public static FakeTimeProvider NewClock() => new(Epoch) { AutoAdvanceAmount = TimeSpan.Zero };
+
+    /// <summary>Starts a host on a new database (or <paramref name="database"/>) and signs the first administrator in.</summary>
+    public static async Task<(ElevateApp App, ApiClient Admin)> StartAsync(DatabaseKind kind, bool runScheduler = true)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        var app = new ElevateApp(database, NewClock(), runScheduler);
+        return (app, await app.RedeemAdministratorAsync());
+    }
+
+    /// <summary>Exchanges the setup secret the first start printed for the administrator's token.</summary>
+    public async Task<ApiClient> RedeemAdministratorAsync()
+    {
+        var anonymous = Anonymous();
+        await anonymous.GetAsync("/healthz");
+        var secret = SetupSecret.Value ?? throw new InvalidOperationException("No setup secret was issued.");
+        var redeemed = await anonymous.PostAsync("/api/v1/setup/redeem", new { secret });
+        redeemed.ShouldBe(201);
+        return Client(redeemed.Body.GetProperty("secret").GetString()!);
+    }
+
+    public ApiClient Anonymous() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }), null);
+
+    public ApiClient Client(string token) => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }), token);
+
+    /// <summary>Moves the clock and waits until the scheduler has processed everything due by the new time.</summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        Time.Advance(by);
+        await SettleAsync();
+    }
+
+    /// <summary>Waits until a scheduler pass has looked at what is due as of the current fake time.</summary>
+    public async Task SettleAsync(bool poke = true)
+    {
+        var target = Time.GetUtcNow();
+        if (poke)
+        {
+            Scheduler.Poke();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Scheduler.WaitForPassAsync(p => p.DueCheckedAt >= target, timeout.Token);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Elevate:Database:Provider", Database.Provider.ToString());
+        builder.UseSetting("Elevate:Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("Elevate:DataDirectory", Database.DataDirectory);
+        builder.UseSetting("Elevate:RunScheduler", _runScheduler ? "true" : "false");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+            services.RemoveAll<ISetupSecretOutput>();
+            services.AddSingleton<ISetupSecretOutput>(SetupSecret);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>Keeps the setup secret instead of printing it.</summary>
+public sealed class CapturedSetupSecret : ISetupSecretOutput
+{
+    public string? Value { get; private set; }
+
+    public void Show(string administratorName, string secret, DateTimeOffset expiresAt) => Value = secret;
+}
+
+/// <summary>The database provider name, as tests print it.</summary>
+public static class DatabaseKindExtensions
+{
+    public static DatabaseProvider ToProvider(this DatabaseKind kind) => kind == DatabaseKind.Sqlite ? DatabaseProvider.Sqlite : DatabaseProvider.PostgreSql;
+}
