@@ -275,7 +275,12 @@ public abstract class ActivationTests(DatabaseKind kind) : AppTest(kind)
 
         var dryRun = (await alice.Client.PostAsync("/api/v1/requests", new
         {
-            action = "selfActivate", roleId = role, scope = "/", schedule = Scenario.For("PT1H"), justification = "INC-1", validateOnly = true,
+            action = "selfActivate",
+            roleId = role,
+            scope = "/",
+            schedule = Scenario.For("PT1H"),
+            justification = "INC-1",
+            validateOnly = true,
         })).ShouldBe(200);
 
         Assert.False(dryRun["wouldSucceed"].GetBoolean());
