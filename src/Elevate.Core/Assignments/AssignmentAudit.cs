@@ -49,6 +49,15 @@ public sealed class AssignmentAudit
         Details = AuditDetails.Of(details ?? Describe(a)),
     };
 
+    /// <summary>A record about an assignment changed by <paramref name="request"/>, carrying its justification and ticket.</summary>
+    public AuditRecord Record(string action, Assignment a, Requests.AssignmentRequest request, object? details = null) =>
+        Record(action, a, request.Id, details) with
+        {
+            Justification = request.Justification,
+            TicketSystem = request.TicketSystem,
+            TicketNumber = request.TicketNumber,
+        };
+
     /// <summary>The assignment's state, as audit details.</summary>
     public static object Describe(Assignment a) => new
     {

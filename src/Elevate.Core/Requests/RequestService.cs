@@ -455,7 +455,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
                     };
                     cs.Db.Assignments.Add(assignment);
                     request.ResultAssignmentId = assignment.Id;
-                    cs.Audit(audit.Record(facts.Action == RequestAction.SelfActivate ? "assignment.activated" : "assignment.created", assignment, request.Id));
+                    cs.Audit(audit.Record(facts.Action == RequestAction.SelfActivate ? "assignment.activated" : "assignment.created", assignment, request));
                     return assignment;
                 }
 
@@ -468,7 +468,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
                     target!.Reschedule(window.StartsAt, window.EndsAt, facts.Now);
                     request.ResultAssignmentId = target.Id;
                     var action = facts.Action == RequestAction.AdminUpdate ? "assignment.updated" : "assignment.extended";
-                    cs.Audit(audit.Record(action, target, request.Id, new { before, after = AssignmentAudit.Describe(target) }));
+                    cs.Audit(audit.Record(action, target, request, new { before, after = AssignmentAudit.Describe(target) }));
                     if (target.Kind == AssignmentKind.Eligible)
                     {
                         await AssignmentEffects.FitActivationsToAsync(cs, audit, target, request.Id, ct);

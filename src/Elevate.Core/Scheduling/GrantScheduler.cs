@@ -26,7 +26,12 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
     private readonly object _passLock = new();
     private TaskCompletionSource<SchedulerPass> _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private long _passesStarted;
+
     public SchedulerPass? LastPass { get; private set; }
+
+    /// <summary>How many passes have begun; a pass numbered above a value read now begins after this moment.</summary>
+    public long PassesStarted => Interlocked.Read(ref _passesStarted);
 
     public void Dispose() => _wake.Dispose();
 
@@ -65,13 +70,12 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
 
     public async Task RunAsync(CancellationToken stop)
     {
-        long number = 0;
         while (!stop.IsCancellationRequested)
         {
             TimeSpan sleep;
             try
             {
-                var pass = await RunPassAsync(++number, stop);
+                var pass = await RunPassAsync(stop);
                 sleep = pass.NextDue is { } due ? Clamp(due - time.GetUtcNow()) : MaxSleep;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -80,7 +84,7 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Scheduler pass {Number} failed; retrying in {Delay}.", number, RetryAfterFailure);
+                logger.LogError(e, "A scheduler pass failed; retrying in {Delay}.", RetryAfterFailure);
                 sleep = RetryAfterFailure;
             }
 
@@ -89,8 +93,9 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
     }
 
     /// <summary>Processes everything due now, batch after batch, and reports when the next item falls due.</summary>
-    public async Task<SchedulerPass> RunPassAsync(long number, CancellationToken ct)
+    public async Task<SchedulerPass> RunPassAsync(CancellationToken ct)
     {
+        var number = Interlocked.Increment(ref _passesStarted);
         int started = 0, expired = 0;
         var maxLag = TimeSpan.Zero;
         DateTimeOffset? nextDue;

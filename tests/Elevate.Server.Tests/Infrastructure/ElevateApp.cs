@@ -1,6 +1,7 @@
 using Elevate.Core.Persistence;
 using Elevate.Core.Scheduling;
 using Elevate.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -68,17 +69,22 @@ public sealed class ElevateApp : WebApplicationFactory<Program>
         await SettleAsync();
     }
 
-    /// <summary>Waits until a scheduler pass has looked at what is due as of the current fake time.</summary>
+    /// <summary>
+    /// Waits for a scheduler pass that began after this call (so after every change made before it) and looked at
+    /// what is due as of the current fake time. Without <paramref name="poke"/>, only the scheduler's own timer can
+    /// start that pass.
+    /// </summary>
     public async Task SettleAsync(bool poke = true)
     {
         var target = Time.GetUtcNow();
+        var startedBefore = Scheduler.PassesStarted;
         if (poke)
         {
             Scheduler.Poke();
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await Scheduler.WaitForPassAsync(p => p.DueCheckedAt >= target, timeout.Token);
+        await Scheduler.WaitForPassAsync(p => p.Number > startedBefore && p.DueCheckedAt >= target, timeout.Token);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -91,6 +97,7 @@ public sealed class ElevateApp : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<IStartupFilter, LoopbackClientAddress>();
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.RemoveAll<ISetupSecretOutput>();
@@ -103,6 +110,20 @@ public sealed class ElevateApp : WebApplicationFactory<Program>
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>The in-memory test server has no network peer; give requests the loopback address a real client would have.</summary>
+public sealed class LoopbackClientAddress : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 /// <summary>Keeps the setup secret instead of printing it.</summary>
