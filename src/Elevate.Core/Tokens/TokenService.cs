@@ -116,9 +116,21 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
 
     public async Task<Result<IReadOnlyList<ApiToken>>> ListAsync(Guid principalId, Actor actor, CancellationToken ct)
     {
-        if (principalId != actor.PrincipalId && authorizer.Require(actor, Permission.ManageDirectory) is { } denied)
+        if (principalId != actor.PrincipalId)
         {
-            return denied;
+            if (authorizer.Require(actor, Permission.ManageDirectory) is { } denied)
+            {
+                return denied;
+            }
+
+            // Someone else's credentials are sensitive even as metadata: the read is audited.
+            await using var cs = await changes.BeginAsync(actor, ct);
+            cs.Audit(new AuditRecord("tokens.read") { PrincipalId = principalId, Details = AuditDetails.Of(new { principalId }) });
+            var committed = await cs.CommitAsync(ct);
+            if (!committed.IsSuccess)
+            {
+                return committed.Error;
+            }
         }
 
         var tokens = await changes.Db.Tokens.AsNoTracking().Where(t => t.PrincipalId == principalId).ToListAsync(ct);
