@@ -122,43 +122,14 @@ public sealed class ChangeSet : IAsyncDisposable
 
     private void AppendAuditEvents()
     {
-        var sequence = _head.LastSequence;
-        var previous = _head.LastHash;
+        var chain = new AuditChainWriter(_head.LastSequence, _head.LastHash);
         foreach (var record in _records)
         {
-            sequence++;
-            var e = new AuditEvent
-            {
-                Sequence = sequence,
-                Id = Ids.New(Now),
-                OccurredAt = Now,
-                ActorId = Actor.PrincipalId,
-                ActorName = Actor.Name,
-                ActorTokenId = Actor.TokenId,
-                Action = record.Action,
-                Outcome = record.Outcome,
-                PrincipalId = record.PrincipalId,
-                PrincipalName = record.PrincipalName,
-                RoleId = record.RoleId,
-                RoleName = record.RoleName,
-                Scope = record.Scope,
-                RequestId = record.RequestId,
-                AssignmentId = record.AssignmentId,
-                Justification = record.Justification,
-                TicketSystem = record.TicketSystem,
-                TicketNumber = record.TicketNumber,
-                ClientAddress = Actor.ClientAddress,
-                CorrelationId = Actor.CorrelationId,
-                Details = record.Details,
-                PreviousHash = previous,
-            };
-            e.Hash = AuditHasher.Compute(e);
-            previous = e.Hash;
-            Db.AuditEvents.Add(e);
+            Db.AuditEvents.Add(chain.Next(record, Actor, Now));
         }
 
-        _head.LastSequence = sequence;
-        _head.LastHash = previous;
+        _head.LastSequence = chain.LastSequence;
+        _head.LastHash = chain.LastHash;
     }
 
     private async Task RollBackAsync(CancellationToken ct)
