@@ -31,16 +31,19 @@ public sealed class AccessCheck(AccessIndex index, TimeProvider time)
             return parsedScope.Error;
         }
 
-        var now = time.GetUtcNow();
+        var now = time.UtcNow();
         var callerId = caller.PrincipalId!.Value;
         var who = index.FindPrincipal(principal);
-        if (who is null || (who.Id != callerId && !index.Can(callerId, Permission.CheckOthers, ScopePath.Root, now)))
+        if (who?.Id != callerId && !index.Can(callerId, Permission.CheckOthers, ScopePath.Root, now))
         {
-            // Without the right to ask about others, every other principal is "not found": the API does not
-            // confirm who exists.
-            return who is not null && who.Id != callerId
-                ? ElevateError.Forbidden("Asking about other principals needs a role such as Access Checker, Auditor or an administrator role.")
-                : ElevateError.NotFound(ErrorCodes.PrincipalNotFound, "principal", "No principal has this id or name.");
+            // Asked about anyone but themselves, a caller without the right gets the same answer whether or not that
+            // principal exists: the check API does not confirm who exists.
+            return ElevateError.Forbidden("Asking about other principals needs a role such as Access Checker, Auditor or an administrator role.");
+        }
+
+        if (who is null)
+        {
+            return ElevateError.NotFound(ErrorCodes.PrincipalNotFound, "principal", "No principal has this id or name.");
         }
 
         var what = index.FindRole(role);

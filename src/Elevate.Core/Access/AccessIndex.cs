@@ -124,7 +124,12 @@ public sealed class AccessIndex
     /// <summary>Every grant in force now for the principal (directly or through groups), for "my active roles".</summary>
     public IReadOnlyList<IndexedGrant> GrantsInForce(Guid principalId, DateTimeOffset now)
     {
-        var holders = new HashSet<Guid>(GroupsOf(principalId)) { principalId };
+        if (FindPrincipal(principalId) is not { Enabled: true })
+        {
+            return [];
+        }
+
+        var holders = new HashSet<Guid>(GroupsOf(principalId).Where(g => FindPrincipal(g) is { Enabled: true })) { principalId };
         return _grantsById.Values.Where(g => holders.Contains(g.HolderId) && g.IsInForceAt(now)).ToArray();
     }
 

@@ -6,8 +6,8 @@ namespace Elevate.Core.Assignments;
 
 /// <summary>
 /// The consequences of ending an assignment, shared by every path that ends one (removal, deactivation, disabling a
-/// user, leaving a group): the assignment stops at once, and ending an eligibility cascades to everything made from
-/// it, so no scheduled or active grant outlives the right it came from.
+/// user or group, leaving a group): the assignment stops at once, requests that depended on it are settled, and ending
+/// an eligibility cascades to everything made from it, so no scheduled or active grant outlives the right it came from.
 /// </summary>
 public static class AssignmentEffects
 {
@@ -23,80 +23,132 @@ public static class AssignmentEffects
         return true;
     }
 
-    /// <summary>Ends <paramref name="assignment"/> for <paramref name="reason"/> and cascades; returns false if it was not open.</summary>
-    public static async Task<bool> EndAsync(ChangeSet changes, AssignmentAudit audit, Assignment assignment, EndReason reason, Guid? requestId, CancellationToken ct)
+    /// <summary>
+    /// Ends <paramref name="assignment"/> for <paramref name="reason"/> and cascades; returns false if it was not open.
+    /// <paramref name="cause"/> is the request that ended it (its justification goes on every event of the cascade).
+    /// </summary>
+    public static async Task<bool> EndAsync(ChangeSet changes, AssignmentAudit audit, Assignment assignment, EndReason reason, AssignmentRequest? cause, CancellationToken ct)
     {
-        if (Settle(changes, audit, assignment) || !assignment.End(changes.Now, reason, requestId))
+        if (Settle(changes, audit, assignment) || !assignment.End(changes.Now, reason, cause?.Id))
         {
             return false;
         }
 
-        changes.Audit(audit.Record("assignment.ended", assignment, requestId));
-        await SettleCreatingRequestAsync(changes, assignment, reason, ct);
-        await CancelRequestsOnAsync(changes, assignment, ct);
+        changes.Audit(Record(audit, "assignment.ended", assignment, cause));
+        await SettleCreatingRequestAsync(changes, audit, assignment, reason, ct);
+        foreach (var request in await PendingAsync(changes, audit, r => r.TargetAssignmentId == assignment.Id, ct))
+        {
+            Move(changes, audit, request, RequestStatus.Canceled, "The assignment it acted on has ended.");
+        }
+
         if (assignment.Kind == AssignmentKind.Eligible)
         {
-            await CascadeFromEligibilityAsync(changes, audit, assignment, requestId, ct);
+            await EndActivationsFromAsync(changes, audit, [assignment.Id], EndReason.EligibilityRemoved, cause, ct);
         }
 
         return true;
     }
 
     /// <summary>
+    /// Ends the open activations made from <paramref name="eligibilityIds"/> (optionally only those of one principal)
+    /// and revokes the activation requests still waiting for approval under them.
+    /// </summary>
+    public static async Task EndActivationsFromAsync(
+        ChangeSet changes, AssignmentAudit audit, IReadOnlyCollection<Guid> eligibilityIds, EndReason reason, AssignmentRequest? cause, CancellationToken ct, Guid? principalId = null)
+    {
+        var activations = await changes.Db.Assignments
+            .Where(a => a.EligibilityId != null && eligibilityIds.Contains(a.EligibilityId.Value)
+                && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active)
+                && (principalId == null || a.PrincipalId == principalId))
+            .ToListAsync(ct);
+        await audit.LoadNamesAsync(changes.Db, activations, ct);
+        foreach (var activation in activations)
+        {
+            await EndAsync(changes, audit, activation, reason, cause, ct);
+        }
+
+        var waiting = await PendingAsync(changes, audit, r => r.EligibilityId != null && eligibilityIds.Contains(r.EligibilityId.Value)
+            && (principalId == null || r.PrincipalId == principalId), ct);
+        foreach (var request in waiting)
+        {
+            Move(changes, audit, request, RequestStatus.Revoked, reason switch
+            {
+                EndReason.GroupMembershipRemoved => "The requester left the group it was eligible through.",
+                EndReason.PrincipalDisabled => "The principal it was eligible through was disabled.",
+                _ => "The eligibility it was made under was removed.",
+            });
+        }
+    }
+
+    /// <summary>
     /// After an eligibility's window was shortened, activations made from it end no later than it does (and end now
     /// if nothing of them is left).
     /// </summary>
-    public static async Task FitActivationsToAsync(ChangeSet changes, AssignmentAudit audit, Assignment eligibility, Guid requestId, CancellationToken ct)
+    public static async Task FitActivationsToAsync(ChangeSet changes, AssignmentAudit audit, Assignment eligibility, AssignmentRequest cause, CancellationToken ct)
     {
         if (eligibility.EndsAt is not { } end)
         {
             return;
         }
 
-        var activations = await OpenActivationsFromAsync(changes.Db, eligibility.Id, ct);
+        var activations = await changes.Db.Assignments
+            .Where(a => a.EligibilityId == eligibility.Id && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
+            .ToListAsync(ct);
         await audit.LoadNamesAsync(changes.Db, activations, ct);
         foreach (var activation in activations.Where(a => a.EndsAt is null || a.EndsAt > end))
         {
             if (end <= changes.Now || end <= activation.StartsAt)
             {
-                await EndAsync(changes, audit, activation, EndReason.EligibilityRemoved, requestId, ct);
+                await EndAsync(changes, audit, activation, EndReason.EligibilityRemoved, cause, ct);
             }
             else
             {
                 var before = AssignmentAudit.Describe(activation);
                 activation.Reschedule(activation.StartsAt, end, changes.Now);
-                changes.Audit(audit.Record("assignment.updated", activation, requestId, new { reason = "eligibility shortened", before, after = AssignmentAudit.Describe(activation) }));
+                changes.Audit(Record(audit, "assignment.updated", activation, cause, new { reason = "eligibility shortened", before, after = AssignmentAudit.Describe(activation) }));
             }
         }
     }
 
-    private static async Task CascadeFromEligibilityAsync(ChangeSet changes, AssignmentAudit audit, Assignment eligibility, Guid? requestId, CancellationToken ct)
+    /// <summary>
+    /// Moves a request on and audits it; does nothing when the request has already moved on in this change set
+    /// (two cascades can reach the same request).
+    /// </summary>
+    public static void Move(ChangeSet changes, AssignmentAudit audit, AssignmentRequest request, RequestStatus to, string why)
     {
-        var activations = await OpenActivationsFromAsync(changes.Db, eligibility.Id, ct);
-        await audit.LoadNamesAsync(changes.Db, activations, ct);
-        foreach (var activation in activations)
+        if (!RequestStateMachine.CanMove(request.Status, to))
         {
-            await EndAsync(changes, audit, activation, EndReason.EligibilityRemoved, requestId, ct);
+            return;
         }
 
-        // Activations still waiting for approval lose the eligibility they were checked against.
-        var waiting = await changes.Db.Requests
-            .Where(r => r.EligibilityId == eligibility.Id && r.Status == RequestStatus.PendingApproval)
-            .ToListAsync(ct);
-        foreach (var request in waiting)
+        request.MoveTo(to, changes.Now, why);
+        changes.Audit(RequestAudit.Record(to switch
         {
-            request.MoveTo(RequestStatus.Revoked, changes.Now, "The eligibility it was made under was removed.");
-            changes.Audit(RequestAudit.Record("request.revoked", request, audit));
-        }
+            RequestStatus.Canceled => "request.canceled",
+            RequestStatus.Revoked => "request.revoked",
+            RequestStatus.Provisioned => "request.provisioned",
+            RequestStatus.Denied => "request.denied",
+            RequestStatus.TimedOut => "request.timed_out",
+            RequestStatus.Scheduled => "request.scheduled",
+            RequestStatus.PendingApproval => "request.pending_approval",
+        }, request, audit));
     }
 
-    private static Task<List<Assignment>> OpenActivationsFromAsync(ElevateDbContext db, Guid eligibilityId, CancellationToken ct) =>
-        db.Assignments
-            .Where(a => a.EligibilityId == eligibilityId && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
-            .ToListAsync(ct);
+    /// <summary>
+    /// Requests matching <paramref name="filter"/> that are still waiting for approval — judged on the tracked copy,
+    /// which may already have moved on earlier in this change set.
+    /// </summary>
+    private static async Task<List<AssignmentRequest>> PendingAsync(
+        ChangeSet changes, AssignmentAudit audit, System.Linq.Expressions.Expression<Func<AssignmentRequest, bool>> filter, CancellationToken ct)
+    {
+        var candidates = await changes.Db.Requests.Where(filter).Where(r => r.Status == RequestStatus.PendingApproval).ToListAsync(ct);
+        var pending = candidates.Where(r => r.Status == RequestStatus.PendingApproval).ToList();
+        await audit.LoadNamesAsync(changes.Db, pending.Select(r => new Assignment { PrincipalId = r.PrincipalId, RoleId = r.RoleId }), ct);
+        return pending;
+    }
 
     /// <summary>A grant ended before it began takes its still-scheduled request with it.</summary>
-    private static async Task SettleCreatingRequestAsync(ChangeSet changes, Assignment assignment, EndReason reason, CancellationToken ct)
+    private static async Task SettleCreatingRequestAsync(ChangeSet changes, AssignmentAudit audit, Assignment assignment, EndReason reason, CancellationToken ct)
     {
         var request = await changes.Db.Requests.FirstOrDefaultAsync(r => r.Id == assignment.CreatedByRequestId, ct);
         if (request is not { Status: RequestStatus.Scheduled })
@@ -112,18 +164,9 @@ public static class AssignmentEffects
             EndReason.PrincipalDisabled => (RequestStatus.Revoked, "The principal was disabled."),
             EndReason.GroupMembershipRemoved => (RequestStatus.Revoked, "The principal left the group it was eligible through."),
         };
-        request.MoveTo(status, changes.Now, why);
+        Move(changes, audit, request, status, why);
     }
 
-    /// <summary>Pending requests that act on an assignment that just ended have nothing left to act on.</summary>
-    private static async Task CancelRequestsOnAsync(ChangeSet changes, Assignment assignment, CancellationToken ct)
-    {
-        var pending = await changes.Db.Requests
-            .Where(r => r.TargetAssignmentId == assignment.Id && r.Status == RequestStatus.PendingApproval)
-            .ToListAsync(ct);
-        foreach (var request in pending)
-        {
-            request.MoveTo(RequestStatus.Canceled, changes.Now, "The assignment it acted on has ended.");
-        }
-    }
+    private static Audit.AuditRecord Record(AssignmentAudit audit, string action, Assignment assignment, AssignmentRequest? cause, object? details = null) =>
+        cause is null ? audit.Record(action, assignment, (Guid?)null, details) : audit.Record(action, assignment, cause, details);
 }

@@ -49,7 +49,7 @@ public static class IsoDuration
                 i++;
             }
 
-            if (i == start || i >= text.Length)
+            if (i == start || i >= text.Length || text[start] == '.' || text[i - 1] == '.' || text.AsSpan(start, i - start).Count('.') > 1)
             {
                 return false;
             }

@@ -36,7 +36,11 @@ public static class TextRules
         foreach (var c in value)
         {
             var allowed = !char.IsControl(c) || (multiline && (c == '\n' || c == '\r' || c == '\t'));
-            if (!allowed || c is '\u2028' or '\u2029' || (char.IsSurrogate(c) && !HasValidSurrogates(value)))
+
+            // Bidirectional overrides and isolates can make text display differently from what it says (the
+            // "trojan source" trick); line and paragraph separators break log lines.
+            var deceptive = c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+            if (!allowed || deceptive || (char.IsSurrogate(c) && !HasValidSurrogates(value)))
             {
                 return ElevateError.Validation(ErrorCodes.InvalidCharacters, field, $"'{field}' contains control or invalid characters.");
             }

@@ -183,29 +183,9 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
         cs.Db.Entry(group!).State = EntityState.Modified;
         cs.Audit(Record("group.member_removed", group!, new { memberId, memberName = member!.Name }));
 
-        var groupEligibilities = cs.Db.Assignments.Where(a => a.PrincipalId == groupId && a.Kind == AssignmentKind.Eligible).Select(a => a.Id);
-        var activations = await cs.Db.Assignments
-            .Where(a => a.PrincipalId == memberId && a.EligibilityId != null && groupEligibilities.Contains(a.EligibilityId.Value)
-                && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
-            .ToListAsync(ct);
+        var groupEligibilities = await cs.Db.Assignments.Where(a => a.PrincipalId == groupId && a.Kind == AssignmentKind.Eligible).Select(a => a.Id).ToListAsync(ct);
         var audit = new AssignmentAudit();
-        await audit.LoadNamesAsync(cs.Db, activations, ct);
-        foreach (var activation in activations)
-        {
-            await AssignmentEffects.EndAsync(cs, audit, activation, EndReason.GroupMembershipRemoved, null, ct);
-        }
-
-        var waiting = await cs.Db.Requests
-            .Where(r => r.PrincipalId == memberId && r.EligibilityId != null && groupEligibilities.Contains(r.EligibilityId.Value)
-                && r.Status == RequestStatus.PendingApproval)
-            .ToListAsync(ct);
-        foreach (var request in waiting)
-        {
-            request.MoveTo(RequestStatus.Revoked, cs.Now, "The requester left the group it was eligible through.");
-            audit.Know(member.Id, member.Name);
-            await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
-            cs.Audit(RequestAudit.Record("request.revoked", request, audit));
-        }
+        await AssignmentEffects.EndActivationsFromAsync(cs, audit, groupEligibilities, EndReason.GroupMembershipRemoved, null, ct, principalId: memberId);
 
         var committed = await cs.CommitAsync(ct);
         return committed.IsSuccess ? true : committed.Error;
@@ -286,13 +266,17 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
         return members;
     }
 
-    /// <summary>Ends what a disabled principal holds and withdraws what it asked for.</summary>
+    /// <summary>
+    /// Ends what a disabled principal holds and withdraws what it asked for. A disabled group gives its members nothing:
+    /// the access index skips its own grants, and the activations its members made from its eligibilities end here.
+    /// The group's assignments themselves stay, to apply again if it is enabled.
+    /// </summary>
     private static async Task EndGrantsOfDisabledAsync(ChangeSet cs, AssignmentAudit audit, Principal principal, CancellationToken ct)
     {
         if (principal.Kind == PrincipalKind.Group)
         {
-            // A disabled group gives its members nothing (the access index skips it); its assignments stay, to come
-            // back if the group is enabled again.
+            var eligibilities = await cs.Db.Assignments.Where(a => a.PrincipalId == principal.Id && a.Kind == AssignmentKind.Eligible).Select(a => a.Id).ToListAsync(ct);
+            await AssignmentEffects.EndActivationsFromAsync(cs, audit, eligibilities, EndReason.PrincipalDisabled, null, ct);
             return;
         }
 
@@ -309,11 +293,10 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
         var pending = await cs.Db.Requests
             .Where(r => (r.PrincipalId == principal.Id || r.RequestedById == principal.Id) && r.Status == RequestStatus.PendingApproval)
             .ToListAsync(ct);
+        await audit.LoadNamesAsync(cs.Db, pending.Select(r => new Assignment { PrincipalId = r.PrincipalId, RoleId = r.RoleId }), ct);
         foreach (var request in pending)
         {
-            request.MoveTo(RequestStatus.Canceled, cs.Now, "The principal was disabled.");
-            await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
-            cs.Audit(RequestAudit.Record("request.canceled", request, audit));
+            AssignmentEffects.Move(cs, audit, request, RequestStatus.Canceled, "The principal was disabled.");
         }
     }
 

@@ -49,6 +49,9 @@ public static partial class PrincipalInput
         return errors;
     }
 
+    public static bool IsValidName(string? name) =>
+        TextRules.Check(name, "name", TextRules.NameMaxLength, required: true) is null && NameShape().IsMatch(name!);
+
     private static ElevateError? CheckEmail(string? email)
     {
         if (TextRules.Check(email, "email", TextRules.EmailMaxLength, required: false) is { } error)

@@ -25,9 +25,19 @@ public sealed record RequestEvaluation(
 {
     public bool IsAccepted => Problems.Count == 0;
 
-    /// <summary>The status an accepted request gets.</summary>
-    public RequestStatus OutcomeAt(DateTimeOffset now) =>
+    /// <summary>
+    /// The status an accepted request gets. Only a request that creates a grant starting later is scheduled; a change
+    /// to an existing assignment takes effect when it is accepted, even if the window it sets starts later.
+    /// </summary>
+    public RequestStatus OutcomeOf(RequestAction action, DateTimeOffset now) =>
         Requirements.Approval ? RequestStatus.PendingApproval
-        : Window is { } window && window.StartsAt > now ? RequestStatus.Scheduled
+        : CreatesGrant(action) && Window is { } window && window.StartsAt > now ? RequestStatus.Scheduled
         : RequestStatus.Provisioned;
+
+    public static bool CreatesGrant(RequestAction action) => action switch
+    {
+        RequestAction.AdminAssign or RequestAction.AdminRenew or RequestAction.SelfActivate or RequestAction.SelfRenew => true,
+        RequestAction.AdminUpdate or RequestAction.AdminRemove or RequestAction.AdminExtend
+            or RequestAction.SelfDeactivate or RequestAction.SelfExtend => false,
+    };
 }

@@ -38,7 +38,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
 
         var facts = loaded.Value.Facts;
         var evaluation = RequestRules.Evaluate(facts);
-        return new DryRunOutcome(evaluation, evaluation.IsAccepted ? evaluation.OutcomeAt(facts.Now) : null);
+        return new DryRunOutcome(evaluation, evaluation.IsAccepted ? evaluation.OutcomeOf(facts.Action, facts.Now) : null);
     }
 
     public async Task<Result<RequestOutcome>> SubmitAsync(SubmitRequest input, Actor actor, string? idempotencyKey, int? ifMatch, CancellationToken ct)
@@ -129,24 +129,25 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
 
         if (!RequestStateMachine.IsCancelable(request.Status))
         {
-            return ElevateError.Conflict(ErrorCodes.InvalidTransition, $"The request is {request.Status} and can no longer be canceled.");
+            var status = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(request.Status.ToString());
+            return ElevateError.Conflict(ErrorCodes.InvalidTransition, $"The request is {status} and can no longer be canceled.");
         }
 
         var audit = new AssignmentAudit();
+        await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
+
+        // Canceling a scheduled request withdraws the grant it created before it begins. (Only creating requests are
+        // ever scheduled; updates and extensions take effect when they are accepted.)
         if (request.Status == RequestStatus.Scheduled && request.ResultAssignmentId is { } madeId)
         {
             var made = await cs.Db.Assignments.FirstAsync(a => a.Id == madeId, ct);
-            await audit.LoadNamesAsync(cs.Db, [made], ct);
-            await AssignmentEffects.EndAsync(cs, audit, made, EndReason.RequestCanceled, request.Id, ct);
+            if (made.CreatedByRequestId == request.Id)
+            {
+                await AssignmentEffects.EndAsync(cs, audit, made, EndReason.RequestCanceled, request, ct);
+            }
         }
 
-        if (request.Status != RequestStatus.Canceled)
-        {
-            request.MoveTo(RequestStatus.Canceled, cs.Now, isRequester ? "Canceled by the requester." : $"Canceled by {actor.Name}.");
-        }
-
-        await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
-        cs.Audit(RequestAudit.Record("request.canceled", request, audit));
+        AssignmentEffects.Move(cs, audit, request, RequestStatus.Canceled, isRequester ? "Canceled by the requester." : $"Canceled by {actor.Name}.");
         var committed = await cs.CommitAsync(ct);
         return committed.IsSuccess ? request : committed.Error;
     }
@@ -409,7 +410,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
             RequestedById = actor.PrincipalId!.Value,
             RequestedWithTokenId = actor.TokenId,
             CreatedAt = facts.Now,
-            Status = evaluation.OutcomeAt(facts.Now),
+            Status = evaluation.OutcomeOf(facts.Action, facts.Now),
             RequiresApproval = evaluation.Requirements.Approval,
             RequiresMfa = evaluation.Requirements.Mfa,
             IdempotencyKey = idempotencyKey,
@@ -471,7 +472,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
                     cs.Audit(audit.Record(action, target, request, new { before, after = AssignmentAudit.Describe(target) }));
                     if (target.Kind == AssignmentKind.Eligible)
                     {
-                        await AssignmentEffects.FitActivationsToAsync(cs, audit, target, request.Id, ct);
+                        await AssignmentEffects.FitActivationsToAsync(cs, audit, target, request, ct);
                     }
 
                     return target;
@@ -481,7 +482,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
             case RequestAction.SelfDeactivate:
                 {
                     var reason = facts.Action == RequestAction.AdminRemove ? EndReason.RemovedByAdministrator : EndReason.Deactivated;
-                    await AssignmentEffects.EndAsync(cs, audit, target!, reason, request.Id, ct);
+                    await AssignmentEffects.EndAsync(cs, audit, target!, reason, request, ct);
                     request.ResultAssignmentId = target!.Id;
                     return target;
                 }

@@ -32,7 +32,10 @@ public sealed record Schedule(DateTimeOffset StartsAt, DateTimeOffset? EndsAt, T
 
         if (input.StartsAt is null && keepStart is { } kept)
         {
-            return ResolveEnd(input, kept, now, field);
+            var resolved = ResolveEnd(input, kept, now, field);
+            return resolved.IsSuccess && resolved.Value.EndsAt is { } end && end <= now
+                ? ElevateError.Validation(ErrorCodes.InvalidSchedule, field, "The new window would already be over; to end the assignment now, remove it.")
+                : resolved;
         }
 
         var start = input.StartsAt ?? now;

@@ -198,7 +198,8 @@ public sealed class RoleService(ChangeSets changes, Authorizer authorizer)
         {
             if (ifMatch is not null)
             {
-                return PreconditionFailed(0);
+                return new ElevateError(ErrorCodes.PreconditionFailed, ErrorKind.PreconditionFailed,
+                    $"The role has no settings of its own at {scope} yet; create them without If-Match.", "If-Match");
             }
 
             record = new RoleSettingsRecord { Id = Ids.New(cs.Now), RoleId = roleId, Scope = scope.Value };

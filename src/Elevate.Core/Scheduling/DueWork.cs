@@ -63,7 +63,7 @@ public sealed class DueWork(ChangeSets changes)
         {
             maxLag = Max(maxLag, now - assignment.StartsAt);
             assignment.MarkStarted(now);
-            ProvisionRequest(requests, assignment, now);
+            ProvisionRequest(cs, audit, requests, assignment);
             cs.Audit(audit.Record("assignment.started", assignment, assignment.CreatedByRequestId));
         }
 
@@ -73,7 +73,7 @@ public sealed class DueWork(ChangeSets changes)
             maxLag = Max(maxLag, now - assignment.EndsAt!.Value);
 
             // A grant that began and ended while nobody was looking still began: its request was provisioned.
-            ProvisionRequest(requests, assignment, now);
+            ProvisionRequest(cs, audit, requests, assignment);
             assignment.MarkExpired(now);
             cs.Audit(audit.Record("assignment.expired", assignment, assignment.CreatedByRequestId));
             if (assignment.Kind == AssignmentKind.Eligible)
@@ -87,11 +87,10 @@ public sealed class DueWork(ChangeSets changes)
             var orphaned = await cs.Db.Requests
                 .Where(r => r.EligibilityId != null && expiredEligibilities.Contains(r.EligibilityId.Value) && r.Status == RequestStatus.PendingApproval)
                 .ToListAsync(ct);
+            await audit.LoadNamesAsync(cs.Db, orphaned.Select(r => new Assignment { PrincipalId = r.PrincipalId, RoleId = r.RoleId }), ct);
             foreach (var request in orphaned)
             {
-                request.MoveTo(RequestStatus.Revoked, now, "The eligibility it was made under expired.");
-                await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
-                cs.Audit(RequestAudit.Record("request.revoked", request, audit));
+                AssignmentEffects.Move(cs, audit, request, RequestStatus.Revoked, "The eligibility it was made under expired.");
             }
         }
 
@@ -101,11 +100,11 @@ public sealed class DueWork(ChangeSets changes)
         return committed.IsSuccess ? new BatchResult(starting.Count, ending.Count, maxLag) : new BatchResult(0, 0, TimeSpan.Zero);
     }
 
-    private static void ProvisionRequest(Dictionary<Guid, AssignmentRequest> requests, Assignment assignment, DateTimeOffset now)
+    private static void ProvisionRequest(ChangeSet cs, AssignmentAudit audit, Dictionary<Guid, AssignmentRequest> requests, Assignment assignment)
     {
         if (requests.Remove(assignment.CreatedByRequestId, out var request))
         {
-            request.MoveTo(RequestStatus.Provisioned, now, "Its window began.");
+            AssignmentEffects.Move(cs, audit, request, RequestStatus.Provisioned, "Its window began.");
         }
     }
 

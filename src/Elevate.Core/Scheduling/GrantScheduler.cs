@@ -1,3 +1,4 @@
+using Elevate.Core.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -111,7 +112,7 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
             if (batch.Total < DueWork.BatchSize)
             {
                 // Read the clock before looking: whatever is due by checkedAt is either processed already or found now.
-                checkedAt = time.GetUtcNow();
+                checkedAt = time.UtcNow();
                 nextDue = await work.NextDueAsync(ct);
                 if (nextDue is null || nextDue > checkedAt)
                 {

@@ -73,6 +73,8 @@ public static class RoleSettingsRules
 
         try
         {
+            // On its own first: "a)|(b" only becomes valid once wrapped, and would then no longer match as a whole.
+            _ = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
             _ = CompilePattern(pattern);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)

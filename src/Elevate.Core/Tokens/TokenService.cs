@@ -50,7 +50,7 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
     /// Records that a token was used (at most once a minute per token). The first use, and any use from a new
     /// address, is audited: that is how a stolen token shows up in the trail.
     /// </summary>
-    public async Task RecordUseAsync(Authenticated caller, string? clientAddress, CancellationToken ct)
+    public async Task RecordUseAsync(Authenticated caller, string? clientAddress, string? correlationId, CancellationToken ct)
     {
         var now = time.UtcNow();
         if (!throttle.ShouldRecord(caller.TokenId, now, UseRecordInterval))
@@ -72,7 +72,7 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
             return;
         }
 
-        await using var cs = await changes.BeginAsync(new Actor(caller.PrincipalId, caller.Name, caller.TokenId, clientAddress), ct);
+        await using var cs = await changes.BeginAsync(new Actor(caller.PrincipalId, caller.Name, caller.TokenId, clientAddress, correlationId), ct);
         var token = await cs.Db.Tokens.FirstAsync(t => t.Id == caller.TokenId, ct);
         var firstUse = token.LastUsedAt is null;
         var previousAddress = token.LastUsedFrom;
@@ -220,8 +220,13 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
     }
 
     /// <summary>Exchanges a setup secret for a personal access token. Works once; a wrong secret says nothing more.</summary>
-    public async Task<Result<IssuedToken>> RedeemSetupSecretAsync(string? value, string? tokenName, string? clientAddress, CancellationToken ct)
+    public async Task<Result<IssuedToken>> RedeemSetupSecretAsync(string? value, string? tokenName, string? clientAddress, string? correlationId, CancellationToken ct)
     {
+        if (TextRules.Check(tokenName, "tokenName", TextRules.NameMaxLength, required: false) is { } nameError)
+        {
+            return nameError;
+        }
+
         var invalid = new ElevateError(ErrorCodes.SetupSecretInvalid, ErrorKind.Forbidden, "The setup secret is wrong, used or expired.", "secret");
         if (value is null || !value.StartsWith(Secrets.SetupPrefix, StringComparison.Ordinal) || value.Length > 100)
         {
@@ -236,7 +241,7 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
             return invalid;
         }
 
-        var actor = new Actor(user.Id, user.Name, null, clientAddress);
+        var actor = new Actor(user.Id, user.Name, null, clientAddress, correlationId);
         await using var cs = await changes.BeginAsync(actor, ct);
         var tracked = await cs.Db.SetupSecrets.FirstAsync(s => s.Id == secret.Id, ct);
         if (tracked.RedeemedAt is not null || tracked.ExpiresAt <= cs.Now || !user.Enabled)

@@ -19,9 +19,9 @@ public sealed class BadRequestHandler(ILogger<BadRequestHandler> logger) : IExce
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
             JsonException json => FromJson(json),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                Problems.Make(413, ErrorCodes.BodyTooLarge, "The request body is larger than this server accepts."),
+                Problems.Make(413, ErrorCodes.BodyTooLarge, "The request body is larger than this server accepts.", "body"),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
-                Problems.Make(415, ErrorCodes.UnsupportedMediaType, "Send the body as application/json."),
+                Problems.Make(415, ErrorCodes.UnsupportedMediaType, "Send the body as application/json.", "Content-Type"),
             BadHttpRequestException bad => FromBinding(bad),
             _ => null,
         };
@@ -29,7 +29,7 @@ public sealed class BadRequestHandler(ILogger<BadRequestHandler> logger) : IExce
         if (problem is null)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}.", httpContext.Request.Method, httpContext.Request.Path);
-            problem = Problems.Make(500, "internal_error", "Something went wrong on the server; the request may be retried.");
+            problem = Problems.Make(500, ErrorCodes.InternalError, "Something went wrong on the server; the request may be retried.");
         }
 
         await problem.ExecuteAsync(httpContext);
@@ -38,22 +38,38 @@ public sealed class BadRequestHandler(ILogger<BadRequestHandler> logger) : IExce
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult FromJson(JsonException json)
     {
-        var field = FieldOf(json.Path);
         if (json is InputException input)
         {
-            return Problems.Make(400, input.Code, input.Message, field);
+            return Problems.Make(400, input.Code, $"'{FieldOf(json.Path)}': {input.Message}", FieldOf(json.Path));
         }
 
+        // The reader's own errors (broken syntax, truncated input) are about the body as a whole: the path only says
+        // where the reader gave up.
+        if (json.InnerException?.GetType().Name == "JsonReaderException")
+        {
+            return Problems.Make(400, ErrorCodes.MalformedJson, "The body is not well-formed JSON.", "body");
+        }
+
+        var field = FieldOf(json.Path);
         var message = json.Message;
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
             return Problems.Make(400, ErrorCodes.UnknownField, $"'{field}' is not a field of this request.", field);
         }
 
-        if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("is null", StringComparison.Ordinal)
-            || message.Contains("cannot be null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.Ordinal))
+        if (message.Contains("uplicate", StringComparison.Ordinal))
         {
-            return Problems.Make(400, ErrorCodes.InvalidType, $"'{field}' has the wrong type or is null.", field);
+            return Problems.Make(400, ErrorCodes.MalformedJson, $"'{field}' is given more than once.", field);
+        }
+
+        if (message.Contains("null", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Make(400, ErrorCodes.InvalidType, $"'{field}' must not be null.", field);
+        }
+
+        if (message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return Problems.Make(400, ErrorCodes.InvalidType, $"'{field}' has the wrong type.", field);
         }
 
         return Problems.Make(400, ErrorCodes.MalformedJson, "The body is not well-formed JSON.", field);

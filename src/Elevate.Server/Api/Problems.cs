@@ -45,10 +45,10 @@ public static class Problems
         401 => ErrorCodes.Unauthenticated,
         403 => ErrorCodes.Forbidden,
         404 => ErrorCodes.NotFound,
-        405 => "method_not_allowed",
+        405 => ErrorCodes.MethodNotAllowed,
         413 => ErrorCodes.BodyTooLarge,
         415 => ErrorCodes.UnsupportedMediaType,
-        _ => "internal_error",
+        _ => ErrorCodes.InternalError,
     };
 
     private static string TitleOf(int status) => status switch

@@ -23,7 +23,7 @@ public static class AuditExportWriter
         string?[] values =
         [
             e.Sequence.ToString(CultureInfo.InvariantCulture), e.Id.ToString(), AuditHasher.FormatTime(e.OccurredAt), e.ActorId?.ToString(),
-            e.ActorName, e.ActorTokenId?.ToString(), e.Action, e.Outcome.ToString(), e.PrincipalId?.ToString(), e.PrincipalName,
+            e.ActorName, e.ActorTokenId?.ToString(), e.Action, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(e.Outcome.ToString()), e.PrincipalId?.ToString(), e.PrincipalName,
             e.RoleId?.ToString(), e.RoleName, e.Scope, e.RequestId?.ToString(), e.AssignmentId?.ToString(), e.Justification,
             e.TicketSystem, e.TicketNumber, e.ClientAddress, e.CorrelationId, e.Details, e.PreviousHash, e.Hash,
         ];

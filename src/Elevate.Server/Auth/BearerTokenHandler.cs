@@ -40,7 +40,7 @@ public sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("The token is unknown, expired or revoked, or its holder is disabled.");
         }
 
-        await tokens.RecordUseAsync(caller, Context.ClientAddress(), Context.RequestAborted);
+        await tokens.RecordUseAsync(caller, Context.ClientAddress(), Context.CorrelationId(), Context.RequestAborted);
         var identity = new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.Name, caller.Name),

@@ -30,12 +30,19 @@ namespace Elevate.Server.Hosting;
 /// <summary>How the host is put together: services, middleware and endpoints.</summary>
 public static class ElevateHost
 {
+    /// <summary>Where Elevate listens when no URL is configured (ASPNETCORE_URLS, --urls or "Urls").</summary>
+    public const string DefaultUrl = "http://localhost:8080";
+
     public static WebApplicationBuilder AddElevate(this WebApplicationBuilder builder)
     {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         var services = builder.Services;
         services.AddOptions<ElevateOptions>()
             .Bind(builder.Configuration.GetSection(ElevateOptions.Section))
-            .Validate(o => !o.Problems().Any(), "Elevate configuration is invalid; see the log for each problem.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ElevateOptions>, ElevateOptionsValidator>();
 
@@ -83,9 +90,22 @@ public static class ElevateHost
             var details = context.ProblemDetails;
             if (!details.Extensions.ContainsKey("code"))
             {
-                var code = Problems.CodeOfStatus(details.Status ?? context.HttpContext.Response.StatusCode);
+                var status = details.Status ?? context.HttpContext.Response.StatusCode;
+                var code = Problems.CodeOfStatus(status);
                 details.Extensions["code"] = code;
                 details.Type = $"urn:elevate:problem:{code}";
+                (details.Detail, var field) = status switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => ("The request body is larger than this server accepts.", "body"),
+                    StatusCodes.Status415UnsupportedMediaType => ("Send the body as application/json.", "Content-Type"),
+                    StatusCodes.Status404NotFound => ("There is nothing at this address.", null),
+                    StatusCodes.Status405MethodNotAllowed => ("This address does not take this method.", null),
+                    _ => (details.Detail, null),
+                };
+                if (field is not null)
+                {
+                    details.Extensions["field"] = field;
+                }
             }
         });
         services.AddExceptionHandler<BadRequestHandler>();

@@ -66,9 +66,17 @@ public sealed class ElevateOptions
             yield return "Elevate:Database:ConnectionString is required when the provider is PostgreSql.";
         }
 
-        if (string.IsNullOrWhiteSpace(Bootstrap.AdministratorName))
+        if (!Elevate.Core.Principals.PrincipalInput.IsValidName(Bootstrap.AdministratorName))
         {
-            yield return "Elevate:Bootstrap:AdministratorName must not be empty.";
+            yield return "Elevate:Bootstrap:AdministratorName must be a valid user name (letters, digits, '.', '_', '-', '@'; at most 100).";
+        }
+
+        foreach (var proxy in Api.TrustedProxies)
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                yield return $"Elevate:Api:TrustedProxies: '{proxy}' is not an IP address.";
+            }
         }
 
         if (Api.MaxRequestBodyBytes < 1024)

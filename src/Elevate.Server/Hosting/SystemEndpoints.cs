@@ -9,7 +9,7 @@ namespace Elevate.Server.Hosting;
 /// <summary>Health and the scheduler's state.</summary>
 public static class SystemEndpoints
 {
-    public sealed record HealthView(string Status, string Database, long IndexSequence);
+    public sealed record HealthView(string Status, Elevate.Core.Persistence.DatabaseProvider Database, long IndexSequence);
 
     public sealed record SchedulerView(SchedulerPass? LastPass);
 
@@ -17,8 +17,8 @@ public static class SystemEndpoints
     {
         app.MapGet("/healthz", (AccessIndex index, IOptions<ElevateOptions> options) =>
                 index.IsLoaded
-                    ? Results.Ok(new HealthView("ok", options.Value.Database.Provider.ToString(), index.Sequence))
-                    : Results.Json(new HealthView("starting", options.Value.Database.Provider.ToString(), index.Sequence), statusCode: 503))
+                    ? Results.Ok(new HealthView("ok", options.Value.Database.Provider, index.Sequence))
+                    : Results.Json(new HealthView("starting", options.Value.Database.Provider, index.Sequence), statusCode: 503))
             .WithTags("System").WithName("Health").WithSummary("Whether this instance is ready to serve.").AllowAnonymous();
         return app;
     }

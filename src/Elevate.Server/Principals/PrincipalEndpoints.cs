@@ -118,6 +118,6 @@ public static class PrincipalEndpoints
         Guid id, NewTokenBody body, TokenService tokens, HttpContext http, CancellationToken ct)
     {
         var result = await tokens.CreateForServiceAccountAsync(id, body.Name, body.ExpiresIn, http.Actor(), ct);
-        return Respond.Created(result, t => $"/api/v1/tokens/{t.Token.Id}", t => new IssuedTokenView(TokenView.From(t.Token), t.Secret));
+        return Respond.Created(result, t => $"/api/v1/principals/{id}/tokens", t => new IssuedTokenView(TokenView.From(t.Token), t.Secret));
     }
 }

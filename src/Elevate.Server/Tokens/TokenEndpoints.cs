@@ -34,13 +34,13 @@ public static class TokenEndpoints
     }
 
     private static async Task<Results<Created<IssuedTokenView>, ProblemHttpResult>> CreateAsync(NewTokenBody body, TokenService tokens, HttpContext http, CancellationToken ct) =>
-        Respond.Created(await tokens.CreatePersonalAsync(body.Name, body.ExpiresIn, http.Actor(), ct), t => $"/api/v1/tokens/{t.Token.Id}",
+        Respond.Created(await tokens.CreatePersonalAsync(body.Name, body.ExpiresIn, http.Actor(), ct), t => $"/api/v1/principals/{t.Token.PrincipalId}/tokens",
             t => new IssuedTokenView(TokenView.From(t.Token), t.Secret));
 
     private static async Task<Results<Ok<TokenView>, ProblemHttpResult>> RevokeAsync(Guid id, TokenService tokens, HttpContext http, CancellationToken ct) =>
         Respond.Ok(await tokens.RevokeAsync(id, http.Actor(), ct), TokenView.From);
 
     private static async Task<Results<Created<IssuedTokenView>, ProblemHttpResult>> RedeemAsync(RedeemBody body, TokenService tokens, HttpContext http, CancellationToken ct) =>
-        Respond.Created(await tokens.RedeemSetupSecretAsync(body.Secret, body.TokenName, http.ClientAddress(), ct), t => $"/api/v1/tokens/{t.Token.Id}",
+        Respond.Created(await tokens.RedeemSetupSecretAsync(body.Secret, body.TokenName, http.ClientAddress(), http.CorrelationId(), ct), t => $"/api/v1/principals/{t.Token.PrincipalId}/tokens",
             t => new IssuedTokenView(TokenView.From(t.Token), t.Secret));
 }

@@ -20,7 +20,7 @@ public sealed class ActivationExtensionRulesTests
         Verdict.Accepted(evaluation);
         Assert.Equal(facts.Target!.StartsAt, evaluation.Window!.StartsAt);
         Assert.Equal(Now + TimeSpan.FromHours(4), evaluation.Window.EndsAt);
-        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeOf(RequestAction.SelfExtend, Now));
         Assert.Same(facts.Eligibilities[0], evaluation.Eligibility);
     }
 
@@ -130,6 +130,6 @@ public sealed class ActivationExtensionRulesTests
         var evaluation = RequestRules.Evaluate(facts);
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.PendingApproval, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.PendingApproval, evaluation.OutcomeOf(RequestAction.SelfExtend, Now));
     }
 }

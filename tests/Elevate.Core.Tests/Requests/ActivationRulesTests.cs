@@ -32,6 +32,20 @@ public sealed class ActivationRulesTests
         Assert.Same(groupEligibility, evaluation.Eligibility);
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/prod")]
+    [InlineData("/prod/payments")]
+    public void An_eligibility_at_the_scope_or_above_allows_activation_at_the_scope(string scope)
+    {
+        var eligibility = Facts.Eligibility(Facts.Alice.Id, Now - TimeSpan.FromDays(1), null, scope);
+
+        var evaluation = RequestRules.Evaluate(Facts.SelfActivate() with { Eligibilities = [eligibility] });
+
+        Verdict.Accepted(evaluation);
+        Assert.Same(eligibility, evaluation.Eligibility);
+    }
+
     [Fact]
     public void Activation_without_any_eligibility_is_rejected_as_not_eligible()
     {
@@ -255,7 +269,7 @@ public sealed class ActivationRulesTests
         var evaluation = RequestRules.Evaluate(facts);
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.PendingApproval, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.PendingApproval, evaluation.OutcomeOf(RequestAction.SelfActivate, Now));
         Assert.True(evaluation.Requirements.Approval);
         Assert.Equal([Facts.Bob.Id], evaluation.Requirements.Approvers);
     }
@@ -266,7 +280,7 @@ public sealed class ActivationRulesTests
         var settings = new ActivationSettings { Approval = new ApprovalSettings { Required = true, Approvers = [Facts.Bob.Id] } };
         var facts = WithActivation(settings) with { Schedule = Facts.Window(TimeSpan.FromHours(2), startIn: TimeSpan.FromDays(1)) };
 
-        Assert.Equal(RequestStatus.PendingApproval, RequestRules.Evaluate(facts).OutcomeAt(Now));
+        Assert.Equal(RequestStatus.PendingApproval, RequestRules.Evaluate(facts).OutcomeOf(RequestAction.SelfActivate, Now));
     }
 
     [Fact]
@@ -277,7 +291,7 @@ public sealed class ActivationRulesTests
         var evaluation = RequestRules.Evaluate(facts);
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.Scheduled, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Scheduled, evaluation.OutcomeOf(RequestAction.SelfActivate, Now));
     }
 
     [Fact]
@@ -286,7 +300,7 @@ public sealed class ActivationRulesTests
         var evaluation = RequestRules.Evaluate(Facts.SelfActivate());
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeOf(RequestAction.SelfActivate, Now));
     }
 
     [Fact]
@@ -302,7 +316,7 @@ public sealed class ActivationRulesTests
         var evaluation = RequestRules.Evaluate(facts);
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.Scheduled, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Scheduled, evaluation.OutcomeOf(RequestAction.SelfActivate, Now));
     }
 
     [Fact]

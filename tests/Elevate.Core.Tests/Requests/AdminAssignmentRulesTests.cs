@@ -17,7 +17,7 @@ public sealed class AdminAssignmentRulesTests
         var evaluation = RequestRules.Evaluate(Facts.AdminAssign(kind));
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeOf(RequestAction.AdminAssign, Now));
         Assert.False(evaluation.Requirements.Approval);
     }
 
@@ -29,7 +29,7 @@ public sealed class AdminAssignmentRulesTests
         var evaluation = RequestRules.Evaluate(facts);
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.Scheduled, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Scheduled, evaluation.OutcomeOf(RequestAction.AdminAssign, Now));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class AdminChangeRulesTests
 
         Verdict.Accepted(evaluation);
         Assert.Equal(facts.Schedule, evaluation.Window);
-        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeOf(RequestAction.AdminUpdate, Now));
     }
 
     [Theory]
@@ -92,7 +92,7 @@ public sealed class AdminChangeRulesTests
         Verdict.Accepted(evaluation);
         Assert.Equal(facts.Target!.StartsAt, evaluation.Window!.StartsAt);
         Assert.Equal(Now + TimeSpan.FromDays(60), evaluation.Window.EndsAt);
-        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeOf(RequestAction.AdminExtend, Now));
     }
 
     [Theory]
@@ -132,7 +132,7 @@ public sealed class AdminChangeRulesTests
         var evaluation = RequestRules.Evaluate(Facts.AdminRemove());
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeOf(RequestAction.AdminRemove, Now));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class AdminChangeRulesTests
         var evaluation = RequestRules.Evaluate(Renewal(Facts.Expired(Facts.Alice.Id, AssignmentKind.Active, Now - TimeSpan.FromDays(40), Now - TimeSpan.FromDays(10))));
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeOf(RequestAction.AdminRemove, Now));
     }
 
     [Fact]

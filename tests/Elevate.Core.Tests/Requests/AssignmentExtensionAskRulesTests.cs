@@ -18,7 +18,7 @@ public sealed class AssignmentExtensionAskRulesTests
         var evaluation = RequestRules.Evaluate(facts);
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.PendingApproval, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.PendingApproval, evaluation.OutcomeOf(RequestAction.SelfExtend, Now));
         Assert.Equal(facts.Target!.StartsAt, evaluation.Window!.StartsAt);
     }
 

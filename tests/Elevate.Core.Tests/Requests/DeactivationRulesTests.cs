@@ -14,7 +14,7 @@ public sealed class DeactivationRulesTests
         var evaluation = RequestRules.Evaluate(Facts.SelfDeactivate());
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.Provisioned, evaluation.OutcomeOf(RequestAction.SelfDeactivate, Now));
     }
 
     [Fact]

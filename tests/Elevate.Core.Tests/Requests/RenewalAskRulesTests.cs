@@ -15,7 +15,7 @@ public sealed class RenewalAskRulesTests
         var evaluation = RequestRules.Evaluate(Facts.SelfRenew());
 
         Verdict.Accepted(evaluation);
-        Assert.Equal(RequestStatus.PendingApproval, evaluation.OutcomeAt(Now));
+        Assert.Equal(RequestStatus.PendingApproval, evaluation.OutcomeOf(RequestAction.SelfRenew, Now));
     }
 
     [Fact]

@@ -53,6 +53,102 @@ public abstract class AdministrationTests(DatabaseKind kind) : AppTest(kind)
     }
 
     [Fact]
+    public async Task Removing_an_eligibility_settles_the_pending_requests_that_depended_on_it()
+    {
+        var alice = await UserAsync("alice");
+        var bob = await UserAsync("bob");
+        var role = await Admin.CreateRoleAsync("db-admin");
+        var eligibility = await Admin.MakeEligibleAsync(alice.Id, role);
+        var activation = (await alice.Client.ActivateAsync(role, "/", Scenario.For("PT1H"))).ShouldBe(201)["resultAssignmentId"].GetGuid();
+        (await Admin.PutAsync($"/api/v1/roles/{role}/settings", new { activation = new { approval = new { required = true, approvers = new[] { bob.Id } } } })).ShouldBe(200);
+        var extension = (await alice.Client.PostAsync("/api/v1/requests", new
+        {
+            action = "selfExtend",
+            targetAssignmentId = activation,
+            schedule = Scenario.For("PT4H"),
+            justification = "Longer outage",
+        })).ShouldBe(201);
+        var second = (await alice.Client.ActivateAsync(role, "/other", Scenario.For("PT1H"))).ShouldBe(201);
+        Assert.Equal("pendingApproval", extension["status"].GetString());
+        Assert.Equal("pendingApproval", second["status"].GetString());
+
+        (await Admin.RemoveAsync(eligibility)).ShouldBe(201);
+
+        Assert.Equal("canceled", (await Admin.RequestAsync(extension.Id))["status"].GetString());
+        Assert.Equal("revoked", (await Admin.RequestAsync(second.Id))["status"].GetString());
+        Assert.Equal("eligibilityRemoved", (await Admin.AssignmentAsync(activation))["endReason"].GetString());
+        var settled = await Admin.AuditTrailAsync($"&principalId={alice.Id}");
+        Assert.Contains(settled, e => e.GetProperty("action").GetString() == "request.canceled" && e.GetProperty("requestId").GetGuid() == extension.Id);
+        Assert.Contains(settled, e => e.GetProperty("action").GetString() == "request.revoked" && e.GetProperty("requestId").GetGuid() == second.Id);
+        var ended = settled.Single(e => e.GetProperty("action").GetString() == "assignment.ended" && e.GetProperty("assignmentId").GetGuid() == activation);
+        Assert.Equal("No longer needed", ended.GetProperty("justification").GetString());
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_with_pending_requests_cancels_them()
+    {
+        var alice = await UserAsync("alice");
+        var bob = await UserAsync("bob");
+        var role = await Admin.CreateRoleAsync("db-admin");
+        await Admin.MakeEligibleAsync(alice.Id, role);
+        var activation = (await alice.Client.ActivateAsync(role, "/", Scenario.For("PT1H"))).ShouldBe(201)["resultAssignmentId"].GetGuid();
+        (await Admin.PutAsync($"/api/v1/roles/{role}/settings", new { activation = new { approval = new { required = true, approvers = new[] { bob.Id } } } })).ShouldBe(200);
+        var extension = (await alice.Client.PostAsync("/api/v1/requests", new
+        {
+            action = "selfExtend",
+            targetAssignmentId = activation,
+            schedule = Scenario.For("PT4H"),
+            justification = "Longer outage",
+        })).ShouldBe(201);
+
+        (await Admin.PatchAsync($"/api/v1/principals/{alice.Id}", new { enabled = false })).ShouldBe(200);
+
+        Assert.Equal("canceled", (await Admin.RequestAsync(extension.Id))["status"].GetString());
+        Assert.Equal("principalDisabled", (await Admin.AssignmentAsync(activation))["endReason"].GetString());
+    }
+
+    [Fact]
+    public async Task Disabling_a_group_ends_what_its_members_activated_through_it()
+    {
+        var alice = await UserAsync("alice");
+        var role = await Admin.CreateRoleAsync("db-admin");
+        var oncall = await Admin.CreateGroupAsync("oncall", alice.Id);
+        await Admin.MakeEligibleAsync(oncall, role);
+        var activation = (await alice.Client.ActivateAsync(role, "/", Scenario.For("PT4H"))).ShouldBe(201)["resultAssignmentId"].GetGuid();
+
+        (await Admin.PatchAsync($"/api/v1/principals/{oncall}", new { enabled = false })).ShouldBe(200);
+
+        Assert.False(await Admin.IsAllowedAsync("alice", role, "/"));
+        Assert.Equal("principalDisabled", (await Admin.AssignmentAsync(activation))["endReason"].GetString());
+        (await alice.Client.ActivateAsync(role, "/", Scenario.For("PT1H"))).ShouldFail(403, "not_eligible");
+        Assert.Empty((await alice.Client.GetAsync("/api/v1/me")).ShouldBe(200)["eligible"].EnumerateArray());
+    }
+
+    [Fact]
+    public async Task An_update_takes_effect_when_accepted_and_cannot_end_a_window_in_the_past()
+    {
+        var alice = await UserAsync("alice");
+        var role = await Admin.CreateRoleAsync("db-admin");
+        var eligibility = await Admin.MakeEligibleAsync(alice.Id, role, "/", Scenario.For("P10D"));
+        App.Time.Advance(TimeSpan.FromHours(2));
+
+        (await Admin.PostAsync("/api/v1/requests", new { action = "adminUpdate", targetAssignmentId = eligibility, schedule = Scenario.For("PT1H"), justification = "x" }))
+            .ShouldFail(400, "invalid_schedule");
+        var moved = (await Admin.PostAsync("/api/v1/requests", new
+        {
+            action = "adminUpdate",
+            targetAssignmentId = eligibility,
+            schedule = Scenario.For("P5D", App.Time.GetUtcNow().AddDays(1)),
+            justification = "Starts next week",
+        })).ShouldBe(201);
+
+        Assert.Equal("provisioned", moved["status"].GetString());
+        Assert.Equal("scheduled", moved["assignment"].GetProperty("status").GetString());
+        (await Admin.PostAsync($"/api/v1/requests/{moved.Id}/cancel")).ShouldFail(409, "invalid_transition");
+        Assert.Equal("scheduled", (await Admin.AssignmentAsync(eligibility))["status"].GetString());
+    }
+
+    [Fact]
     public async Task Leaving_a_group_ends_the_activations_made_through_it()
     {
         var alice = await UserAsync("alice");
@@ -116,14 +212,20 @@ public abstract class AdministrationTests(DatabaseKind kind) : AppTest(kind)
 
         var extended = (await Admin.PostAsync("/api/v1/requests", new
         {
-            action = "adminExtend", targetAssignmentId = eligibility, schedule = Scenario.For("P30D"), justification = "Project extended",
+            action = "adminExtend",
+            targetAssignmentId = eligibility,
+            schedule = Scenario.For("P30D"),
+            justification = "Project extended",
         })).ShouldBe(201);
         Assert.Equal(App.Time.GetUtcNow().AddDays(30), extended["assignment"].GetProperty("endsAt").GetDateTimeOffset());
 
         // Shortening an eligibility pulls in activations made from it.
         var shortened = (await Admin.PostAsync("/api/v1/requests", new
         {
-            action = "adminUpdate", targetAssignmentId = eligibility, schedule = Scenario.For("PT2H"), justification = "Project ends today",
+            action = "adminUpdate",
+            targetAssignmentId = eligibility,
+            schedule = Scenario.For("PT2H"),
+            justification = "Project ends today",
         })).ShouldBe(201);
         Assert.Equal(App.Time.GetUtcNow().AddHours(2), shortened["assignment"].GetProperty("endsAt").GetDateTimeOffset());
         Assert.Equal(App.Time.GetUtcNow().AddHours(2), (await Admin.AssignmentAsync(activation))["endsAt"].GetDateTimeOffset());
@@ -137,7 +239,10 @@ public abstract class AdministrationTests(DatabaseKind kind) : AppTest(kind)
         Assert.Equal("expired", (await Admin.AssignmentAsync(eligibility))["status"].GetString());
         var renewed = (await Admin.PostAsync("/api/v1/requests", new
         {
-            action = "adminRenew", targetAssignmentId = eligibility, schedule = Scenario.For("P14D"), justification = "Back on the project",
+            action = "adminRenew",
+            targetAssignmentId = eligibility,
+            schedule = Scenario.For("P14D"),
+            justification = "Back on the project",
         })).ShouldBe(201);
         Assert.Equal(eligibility, renewed["assignment"].GetProperty("renewedFromId").GetGuid());
         (await alice.Client.ActivateAsync(role, "/", Scenario.For("PT1H"))).ShouldBe(201);
@@ -224,6 +329,7 @@ public abstract class AdministrationTests(DatabaseKind kind) : AppTest(kind)
         var role = await Admin.CreateRoleAsync("db-admin");
 
         (await bob.Client.CheckAsync("alice", "db-admin", "/")).ShouldFail(403, "forbidden");
+        (await bob.Client.CheckAsync("nobody", "db-admin", "/")).ShouldFail(403, "forbidden");
         Assert.False((await alice.Client.CheckAsync("alice", "db-admin", "/")).ShouldBe(200)["allowed"].GetBoolean());
         (await Admin.CheckAsync("nobody", "db-admin", "/")).ShouldFail(404, "principal_not_found");
         (await Admin.CheckAsync("alice", "no-such-role", "/")).ShouldFail(404, "role_not_found");

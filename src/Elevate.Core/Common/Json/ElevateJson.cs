@@ -19,7 +19,11 @@ public static class ElevateJson
         options.ReadCommentHandling = JsonCommentHandling.Disallow;
         options.MaxDepth = 16;
         options.RespectNullableAnnotations = true;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+
+        // The last of two "name" members would win otherwise: a proxy that reads the first and Elevate the last
+        // would disagree about what was asked.
+        options.AllowDuplicateProperties = false;
+        options.Converters.Add(new StrictEnumConverter());
         options.Converters.Add(new IsoDurationConverter());
         options.Converters.Add(new Rfc3339Converter());
         return options;
