@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using Elevate.Server.Tests.Infrastructure;
+
+namespace Elevate.Server.Tests.Api;
+
+/// <summary>One bad input: what is sent, and the problem it must be refused with.</summary>
+/// <param name="Field">The field the problem must name, or null where nothing in the request is at fault by name.</param>
+/// <param name="OnRealServer">Sent to a Kestrel instance, for limits the in-memory test server does not enforce.</param>
+public sealed record BadInput(string Name, Func<BadInputFixture, Task<ApiResponse>> Send, int Status, string Code, string? Field, bool OnRealServer = false)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Every kind of bad input the API can be sent is refused with an RFC 9457 problem that carries a stable code and names
+/// the field at fault, never with a 500, and leaves the database exactly as it was: no row, no version and no audit
+/// event. (Rule violations that the product audits as request.rejected are not input errors and are not listed here.)
+/// </summary>
+public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
+{
+    private const string Requests = "/api/v1/requests";
+
+    protected override bool RunScheduler => false;
+
+    /// <summary>The cases by name; the theory is fed names so that each case is a test of its own in every runner.</summary>
+    public static IReadOnlyDictionary<string, BadInput> Catalog { get; } = new BadInput[]
+    {
+        // The body as JSON
+        Raw("malformed JSON (cut off after the first name)", f => f.Alice.Client, HttpMethod.Post, Requests, _ => """{"action":""", 400, "malformed_json", "body"),
+        Raw("an empty body where a request is required", f => f.Alice.Client, HttpMethod.Post, Requests, _ => "", 400, "required", "body"),
+        Raw("a JSON array where an object is required", f => f.Alice.Client, HttpMethod.Post, Requests, _ => "[]", 400, "invalid_type", "body"),
+        Activation("scope given as a number", (_, b) => b.With("scope", 5), 400, "invalid_type", "scope"),
+        Activation("roleId that is not a GUID string", (_, b) => b.With("roleId", "db-admin"), 400, "invalid_type", "roleId"),
+        Activation("validateOnly given as a string", (_, b) => b.With("validateOnly", "true"), 400, "invalid_type", "validateOnly"),
+        Activation("an unknown top-level field", (_, b) => b.With("colour", "red"), 400, "unknown_field", "colour"),
+        Activation("an unknown field nested in schedule", (_, b) => b.With("schedule.lenght", "PT1H"), 400, "unknown_field", "schedule.lenght"),
+        Activation("action given as an integer enum value", (_, b) => b.With("action", 5), 400, "invalid_type", "action"),
+        Activation("an unknown action name", (_, b) => b.With("action", "selfDestruct"), 400, "invalid_value", "action"),
+        Activation("an unknown expiration name", (_, b) => b.With("schedule.expiration", "whenever"), 400, "invalid_value", "schedule.expiration"),
+        Raw("null for the non-nullable settings.activation", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":null}""", 400, "invalid_type", "activation"),
+        // Two parsers (a proxy, a WAF, Elevate) may disagree on which of two equal names counts.
+        Raw("a field given twice", f => f.Admin, HttpMethod.Post, "/api/v1/roles", _ => """{"name":"db-reader","name":"db-owner"}""", 400, "malformed_json", "name"),
+
+        // Free text
+        Activation("an empty justification", (_, b) => b.With("justification", ""), 400, "required", "justification"),
+        Activation("a blank justification", (_, b) => b.With("justification", "   "), 400, "required", "justification"),
+        Activation("a justification of 501 characters", (_, b) => b.With("justification", new string('j', 501)), 400, "too_long", "justification"),
+        Activation("a justification with a control character (BEL)", (_, b) => b.With("justification", "INC-4411\u0007"), 400, "invalid_characters", "justification"),
+        Activation("a blank ticket number", (_, b) => b.With("ticket", new JsonObject { ["system"] = "jira", ["number"] = " " }), 400, "required", "ticket.number"),
+        Raw("a role name of 101 characters", f => f.Admin, HttpMethod.Post, "/api/v1/roles", _ => $$"""{"name":"{{new string('r', 101)}}"}""", 400, "too_long", "name"),
+        Raw("a user name with a line break", f => f.Admin, HttpMethod.Post, "/api/v1/users", _ => """{"name":"mallory\nadmin"}""", 400, "invalid_characters", "name"),
+        Raw("an e-mail address that is not one", f => f.Admin, HttpMethod.Patch, f => $"/api/v1/principals/{f.Alice.Id}", _ => """{"email":"alice-at-example"}""", 400, "invalid_value", "email"),
+        Raw("a token without a name", f => f.Alice.Client, HttpMethod.Post, "/api/v1/tokens", _ => "{}", 400, "required", "name"),
+        Raw("a token living 400 days", f => f.Alice.Client, HttpMethod.Post, "/api/v1/tokens", _ => """{"name":"laptop","expiresIn":"P400D"}""", 400, "invalid_duration", "expiresIn"),
+
+        // Schedules
+        Activation("an end before the start", (f, b) => b.With("schedule", Window(f.At(TimeSpan.FromHours(2)), "afterDateTime", endsAt: f.At(TimeSpan.FromHours(1)))), 400, "invalid_schedule", "schedule.endsAt"),
+        Activation("both an end time and a duration", (f, b) => b.With("schedule.endsAt", f.At(TimeSpan.FromHours(1))), 400, "invalid_schedule", "schedule.endsAt"),
+        Activation("a negative duration (-PT1H)", (_, b) => b.With("schedule.duration", "-PT1H"), 400, "invalid_duration", "schedule.duration"),
+        Activation("a zero duration (PT0S)", (_, b) => b.With("schedule.duration", "PT0S"), 400, "invalid_duration", "schedule.duration"),
+        Activation("an absurd duration (P99999D)", (_, b) => b.With("schedule.duration", "P99999D"), 400, "invalid_duration", "schedule.duration"),
+        Activation("a duration in months (P1M)", (_, b) => b.With("schedule.duration", "P1M"), 400, "invalid_duration", "schedule.duration"),
+        Activation("a duration given as a number of seconds", (_, b) => b.With("schedule.duration", 3600), 400, "invalid_type", "schedule.duration"),
+        Activation("a start time without an offset", (_, b) => b.With("schedule.startsAt", "2026-11-27T10:00:00"), 400, "invalid_time", "schedule.startsAt"),
+        Activation("an end in the year 9999", (_, b) => b.With("schedule", Window(null, "afterDateTime", endsAt: "9999-01-01T00:00:00Z")), 400, "invalid_schedule", "schedule.endsAt"),
+        Activation("a start one day in the past", (f, b) => b.With("schedule.startsAt", f.At(TimeSpan.FromDays(-1))), 400, "start_in_past", "schedule.startsAt"),
+
+        // Ids that name nothing, or the wrong kind of thing
+        Activation("a roleId of no role", (_, b) => b.With("roleId", Guid.NewGuid().ToString()), 404, "role_not_found", "roleId"),
+        Raw("a targetAssignmentId of nothing", f => f.Alice.Client, HttpMethod.Post, Requests, _ => $$"""{"action":"selfDeactivate","targetAssignmentId":"{{Guid.NewGuid()}}"}""", 404, "assignment_not_found", "targetAssignmentId"),
+        Raw("a user's id as roleId", f => f.Admin, HttpMethod.Post, Requests, f => BadInputFixture.Assignment(f.Alice.Id, f.Alice.Id).ToJsonString(), 404, "role_not_found", "roleId"),
+        Raw("a role's id as principalId", f => f.Admin, HttpMethod.Post, Requests, f => BadInputFixture.Assignment(f.RoleId, f.RoleId).ToJsonString(), 404, "principal_not_found", "principalId"),
+        Raw("an approver who does not exist", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => new JsonObject { ["activation"] = new JsonObject { ["approval"] = new JsonObject { ["required"] = true, ["approvers"] = new JsonArray(Guid.NewGuid().ToString()) } } }.ToJsonString(), 404, "principal_not_found", "activation.approval.approvers[0]"),
+        // A rule (422), but refused before anything is written or audited, so it changes nothing like an input error.
+        Raw("a group as a member of a group (a rule)", f => f.Admin, HttpMethod.Put, f => $"/api/v1/groups/{f.GroupId}/members/{f.OtherGroupId}", _ => "", 422, "wrong_principal_kind", "memberId"),
+        Get("an unknown request id", f => f.Admin, _ => $"{Requests}/{Guid.NewGuid()}", 404, "request_not_found", "id"),
+        Get("an unknown audit sequence", f => f.Admin, _ => "/api/v1/audit/events/999999", 404, "audit_event_not_found", "sequence"),
+        Get("a role id in the path that is not a GUID", f => f.Admin, _ => "/api/v1/roles/db-admin", 404, "not_found", null),
+
+        // Scopes (canonical form only: Elevate rejects rather than normalises)
+        Activation("a scope with a '..' segment", (_, b) => b.With("scope", "/prod/../admin"), 400, "invalid_scope", "scope"),
+        Activation("a scope with an empty segment ('//')", (_, b) => b.With("scope", "/prod//payments"), 400, "invalid_scope", "scope"),
+        Activation("a scope with a trailing '/'", (_, b) => b.With("scope", "/prod/"), 400, "invalid_scope", "scope"),
+        Activation("a scope with trailing junk ('?x')", (_, b) => b.With("scope", "/prod?x"), 400, "invalid_scope", "scope"),
+        Activation("a scope with a trailing space", (_, b) => b.With("scope", "/prod "), 400, "invalid_scope", "scope"),
+        Activation("a scope without the leading '/'", (_, b) => b.With("scope", "prod"), 400, "invalid_scope", "scope"),
+        Get("a scope query parameter with a trailing '/'", f => f.Alice.Client, f => $"/api/v1/roles/{f.RoleId}/settings/effective?scope=/prod/", 400, "invalid_scope", "scope"),
+        Get("a scope query parameter with '..'", f => f.Alice.Client, _ => "/api/v1/assignments?scope=/prod/..", 400, "invalid_scope", "scope"),
+
+        // Query parameters
+        Get("an unknown assignment kind", f => f.Alice.Client, _ => "/api/v1/assignments?kind=bogus", 400, "invalid_value", "kind"),
+        Get("a principalId query value that is not a GUID", f => f.Admin, _ => "/api/v1/assignments?principalId=alice", 400, "invalid_value", "principalId"),
+        Get("a limit of 0", f => f.Alice.Client, _ => "/api/v1/assignments?limit=0", 400, "invalid_value", "limit"),
+        Get("a limit of 100000", f => f.Alice.Client, _ => "/api/v1/assignments?limit=100000", 400, "invalid_value", "limit"),
+        Get("a limit that is not a number", f => f.Alice.Client, _ => "/api/v1/assignments?limit=ten", 400, "invalid_value", "limit"),
+        Get("a cursor Elevate never gave out (assignments)", f => f.Alice.Client, _ => "/api/v1/assignments?cursor=garbage", 400, "invalid_cursor", "cursor"),
+        Get("a cursor Elevate never gave out (roles)", f => f.Alice.Client, _ => "/api/v1/roles?cursor=garbage", 400, "invalid_cursor", "cursor"),
+        Get("an unknown request status", f => f.Alice.Client, _ => $"{Requests}?status=bogus", 400, "invalid_value", "status"),
+        Get("an audit search from 'yesterday'", f => f.Admin, _ => "/api/v1/audit/events?from=yesterday", 400, "invalid_time", "from"),
+        Get("an audit search to a time without an offset", f => f.Admin, _ => "/api/v1/audit/events?to=2026-11-27T10:00:00", 400, "invalid_time", "to"),
+        Get("an audit search that ends before it starts", f => f.Admin, _ => "/api/v1/audit/events?from=2026-11-28T00:00:00Z&to=2026-11-27T00:00:00Z", 400, "invalid_value", "to"),
+        Get("an audit export in an unknown format", f => f.Admin, _ => "/api/v1/audit/export?format=xml", 400, "invalid_value", "format"),
+        Get("a check that names no principal", f => f.Alice.Client, f => $"/api/v1/check?role={f.RoleId}", 400, "required", "principal"),
+
+        // Role settings
+        Raw("an activation maximum of 25 hours", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"maxDuration":"PT25H"}}""", 400, "invalid_settings", "activation.maxDuration"),
+        Raw("a justification pattern that is not a regex", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"justificationPattern":"(["}}""", 400, "invalid_pattern", "activation.justificationPattern"),
+
+        // Headers
+        new("an If-Match header that is not an ETag", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Patch, $"/api/v1/roles/{f.RoleId}", """{"description":"Owns the databases"}""", new Dictionary<string, string> { ["If-Match"] = "nonsense" }), 400, "invalid_value", "If-Match"),
+        new("an Idempotency-Key of 201 characters", f => BadInputFixture.SendJsonAsync(f.Alice.Client, HttpMethod.Post, Requests, f.Activation(), new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 201) }), 400, "invalid_value", "Idempotency-Key"),
+
+        // The transport
+        new("a body over 64 KiB", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Post, "/api/v1/roles", $$"""{"name":"big","description":"{{new string('d', 70_000)}}"}"""), 413, "body_too_large", "body", OnRealServer: true),
+        new("a JSON body sent as text/plain", f => f.Alice.Client.SendRawAsync(HttpMethod.Post, Requests, f.Activation().ToJsonString(), "text/plain"), 415, "unsupported_media_type", "Content-Type"),
+        Get("an unknown route", f => f.Alice.Client, _ => "/api/v1/nothing-here", 404, "not_found", null),
+        new("a method the route does not have", f => f.Alice.Client.DeleteAsync("/api/v1/roles"), 405, "method_not_allowed", null),
+    }.ToDictionary(c => c.Name);
+
+    public static TheoryData<string> Cases => new(Catalog.Keys);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_input_is_refused_with_a_problem_naming_the_field_and_changes_nothing(string @case)
+    {
+        var input = Catalog[@case];
+        await using var fixture = await BadInputFixture.CreateAsync(App, Admin, input.OnRealServer);
+        var before = await DatabaseSnapshot.TakeAsync(App.Database);
+
+        var response = await input.Send(fixture);
+
+        var after = await DatabaseSnapshot.TakeAsync(App.Database);
+        var failures = new List<string>();
+        if (response.Status is < 400 or > 499)
+        {
+            failures.Add($"status {response.Status} is not a 4xx");
+        }
+
+        var expected = Describe(input.Status, input.Code, input.Field, "application/problem+json");
+        var actual = Describe(response.Status, response.Code, response.Field, response.Message.Content.Headers.ContentType?.MediaType);
+        if (expected != actual)
+        {
+            failures.Add($"expected {expected}{Environment.NewLine}     got {actual}");
+        }
+
+        if (before != after)
+        {
+            failures.Add($"the database changed{Environment.NewLine}  before {before}{Environment.NewLine}  after  {after}");
+        }
+
+        Assert.True(failures.Count == 0, $"{input.Name}:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}{Environment.NewLine}body {response.Body}");
+    }
+
+    private static string Describe(int status, string? code, string? field, string? mediaType) =>
+        $"{status} code={code ?? "(none)"} field={field ?? "(none)"} as {mediaType ?? "(no content type)"}";
+
+    private static JsonObject Window(string? startsAt, string expiration, string? endsAt = null, string? duration = null)
+    {
+        var window = new JsonObject { ["expiration"] = expiration };
+        if (startsAt is not null)
+        {
+            window["startsAt"] = startsAt;
+        }
+
+        if (endsAt is not null)
+        {
+            window["endsAt"] = endsAt;
+        }
+
+        if (duration is not null)
+        {
+            window["duration"] = duration;
+        }
+
+        return window;
+    }
+
+    /// <summary>Alice's valid activation with one thing spoiled.</summary>
+    private static BadInput Activation(string name, Func<BadInputFixture, JsonObject, JsonObject> spoil, int status, string code, string field) =>
+        new(name, f => BadInputFixture.SendJsonAsync(f.Alice.Client, HttpMethod.Post, Requests, spoil(f, f.Activation())), status, code, field);
+
+    private static BadInput Raw(string name, Func<BadInputFixture, ApiClient> caller, HttpMethod method, string path, Func<BadInputFixture, string> body, int status, string code, string? field) =>
+        Raw(name, caller, method, _ => path, body, status, code, field);
+
+    private static BadInput Raw(
+        string name, Func<BadInputFixture, ApiClient> caller, HttpMethod method, Func<BadInputFixture, string> path, Func<BadInputFixture, string> body, int status, string code, string? field) =>
+        new(name, f => BadInputFixture.SendJsonAsync(caller(f), method, path(f), body(f)), status, code, field);
+
+    private static BadInput Get(string name, Func<BadInputFixture, ApiClient> caller, Func<BadInputFixture, string> path, int status, string code, string? field) =>
+        new(name, f => caller(f).GetAsync(path(f)), status, code, field);
+}
+
+public sealed class BadInputTestsOnSqlite() : BadInputTests(DatabaseKind.Sqlite);
+
+public sealed class BadInputTestsOnPostgres() : BadInputTests(DatabaseKind.Postgres);
