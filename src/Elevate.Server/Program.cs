@@ -1,6 +1,8 @@
 using Elevate.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is where Elevate's files ship (appsettings.json beside the binaries), wherever it is started from;
+// relative paths in its configuration, such as the data directory, are relative to the working directory instead.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddElevate();
 var app = builder.Build();
 app.UseElevate();
