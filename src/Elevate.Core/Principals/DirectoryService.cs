@@ -246,11 +246,15 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
         return new Page<Principal>(items.Take(limit.Value).ToList(), next);
     }
 
-    public async Task<Result<IReadOnlyList<Principal>>> MembersAsync(Guid groupId, Actor actor, CancellationToken ct)
+    /// <summary>A group's members in name order, a page at a time.</summary>
+    public async Task<Result<Page<Principal>>> MembersAsync(Guid groupId, string? cursor, int? limit, Actor actor, CancellationToken ct)
     {
-        if (authorizer.Require(actor, Permission.ReadDirectory) is { } denied)
+        var size = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor, 1);
+        var problem = authorizer.Require(actor, Permission.ReadDirectory) ?? size.Error ?? after.Error;
+        if (problem is not null)
         {
-            return denied;
+            return problem;
         }
 
         if (!await changes.Db.Principals.AnyAsync(p => p.Id == groupId && p.Kind == PrincipalKind.Group, ct))
@@ -258,12 +262,18 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
             return NotFound();
         }
 
-        var members = await (from m in changes.Db.GroupMemberships.AsNoTracking()
-                             join p in changes.Db.Principals.AsNoTracking() on m.MemberId equals p.Id
-                             where m.GroupId == groupId
-                             orderby p.NormalizedName
-                             select p).ToListAsync(ct);
-        return members;
+        var members = from m in changes.Db.GroupMemberships.AsNoTracking()
+                      join p in changes.Db.Principals.AsNoTracking() on m.MemberId equals p.Id
+                      where m.GroupId == groupId
+                      select p;
+        if (after.Value is [var lastName])
+        {
+            members = members.Where(p => string.Compare(p.NormalizedName, lastName) > 0);
+        }
+
+        var items = await members.OrderBy(p => p.NormalizedName).Take(size.Value + 1).ToListAsync(ct);
+        var next = items.Count > size.Value ? Cursor.Encode(items[size.Value - 1].NormalizedName) : null;
+        return new Page<Principal>(items.Take(size.Value).ToList(), next);
     }
 
     /// <summary>

@@ -114,8 +114,16 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
         return await CreateAsync(account.Id, account.Name, name, lifetime, actor, ct);
     }
 
-    public async Task<Result<IReadOnlyList<ApiToken>>> ListAsync(Guid principalId, Actor actor, CancellationToken ct)
+    /// <summary>A principal's tokens, newest first, a page at a time: one's own, or anyone's for directory managers.</summary>
+    public async Task<Result<Page<ApiToken>>> ListAsync(Guid principalId, string? cursor, int? limit, Actor actor, CancellationToken ct)
     {
+        var size = Cursor.Limit(limit);
+        var after = Cursor.DecodeTimeAndId(cursor);
+        if (!size.IsSuccess || !after.IsSuccess)
+        {
+            return size.Error ?? after.Error!;
+        }
+
         if (principalId != actor.PrincipalId)
         {
             if (authorizer.Require(actor, Permission.ManageDirectory) is { } denied)
@@ -133,8 +141,15 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
             }
         }
 
-        var tokens = await changes.Db.Tokens.AsNoTracking().Where(t => t.PrincipalId == principalId).ToListAsync(ct);
-        return tokens.OrderByDescending(t => t.CreatedAt).ToList();
+        var query = changes.Db.Tokens.AsNoTracking().Where(t => t.PrincipalId == principalId);
+        if (after.Value is { } position)
+        {
+            query = query.Where(t => t.CreatedAt < position.At || (t.CreatedAt == position.At && t.Id.CompareTo(position.Id) < 0));
+        }
+
+        var items = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(size.Value + 1).ToListAsync(ct);
+        var next = items.Count > size.Value ? Cursor.Encode(items[size.Value - 1].CreatedAt, items[size.Value - 1].Id) : null;
+        return new Page<ApiToken>(items.Take(size.Value).ToList(), next);
     }
 
     public async Task<Result<ApiToken>> RevokeAsync(Guid tokenId, Actor actor, CancellationToken ct)

@@ -90,8 +90,9 @@ public static class PrincipalEndpoints
         return Respond.Ok(result, PrincipalView.From);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PrincipalView>>, ProblemHttpResult>> MembersAsync(Guid id, DirectoryService directory, HttpContext http, CancellationToken ct) =>
-        Respond.Ok(await directory.MembersAsync(id, http.Actor(), ct), members => (IReadOnlyList<PrincipalView>)members.Select(PrincipalView.From).ToList());
+    private static async Task<Results<Ok<PageView<PrincipalView>>, ProblemHttpResult>> MembersAsync(
+        Guid id, string? cursor, int? limit, DirectoryService directory, HttpContext http, CancellationToken ct) =>
+        Respond.Page(await directory.MembersAsync(id, cursor, limit, http.Actor(), ct), PrincipalView.From);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> AddMemberAsync(Guid id, Guid memberId, DirectoryService directory, HttpContext http, CancellationToken ct)
     {
@@ -105,8 +106,9 @@ public static class PrincipalEndpoints
         return result.IsSuccess ? TypedResults.NoContent() : Problems.From(result.Error);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<TokenView>>, ProblemHttpResult>> ListTokensAsync(Guid id, TokenService tokens, HttpContext http, CancellationToken ct) =>
-        Respond.Ok(await tokens.ListAsync(id, http.Actor(), ct), list => (IReadOnlyList<TokenView>)list.Select(TokenView.From).ToList());
+    private static async Task<Results<Ok<PageView<TokenView>>, ProblemHttpResult>> ListTokensAsync(
+        Guid id, string? cursor, int? limit, TokenService tokens, HttpContext http, CancellationToken ct) =>
+        Respond.Page(await tokens.ListAsync(id, cursor, limit, http.Actor(), ct), TokenView.From);
 
     private static async Task<Results<Created<SetupSecretView>, ProblemHttpResult>> IssueSetupSecretAsync(Guid id, TokenService tokens, HttpContext http, CancellationToken ct)
     {

@@ -27,10 +27,11 @@ public static class TokenEndpoints
         return anonymous;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<TokenView>>, ProblemHttpResult>> ListAsync(TokenService tokens, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<PageView<TokenView>>, ProblemHttpResult>> ListAsync(
+        string? cursor, int? limit, TokenService tokens, HttpContext http, CancellationToken ct)
     {
         var actor = http.Actor();
-        return Respond.Ok(await tokens.ListAsync(actor.PrincipalId!.Value, actor, ct), list => (IReadOnlyList<TokenView>)list.Select(TokenView.From).ToList());
+        return Respond.Page(await tokens.ListAsync(actor.PrincipalId!.Value, cursor, limit, actor, ct), TokenView.From);
     }
 
     private static async Task<Results<Created<IssuedTokenView>, ProblemHttpResult>> CreateAsync(NewTokenBody body, TokenService tokens, HttpContext http, CancellationToken ct) =>

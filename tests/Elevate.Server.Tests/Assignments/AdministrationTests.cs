@@ -340,7 +340,7 @@ public abstract class AdministrationTests(DatabaseKind kind) : AppTest(kind)
         var service = App.Client(token);
         Assert.False((await service.CheckAsync("alice", role.ToString(), "/")).ShouldBe(200)["allowed"].GetBoolean());
 
-        (await Admin.DeleteAsync($"/api/v1/tokens/{(await Admin.GetAsync($"/api/v1/principals/{app}/tokens")).ShouldBe(200).Body[0].GetProperty("id").GetGuid()}")).ShouldBe(200);
+        (await Admin.DeleteAsync($"/api/v1/tokens/{(await Admin.GetAsync($"/api/v1/principals/{app}/tokens")).ShouldBe(200)["items"][0].GetProperty("id").GetGuid()}")).ShouldBe(200);
         (await service.CheckAsync("alice", role.ToString(), "/")).ShouldFail(401, "unauthenticated");
     }
 }
