@@ -13,19 +13,23 @@ namespace Elevate.Core.Persistence;
 /// </summary>
 public sealed class ChangeSet : IAsyncDisposable
 {
+    private readonly IDisposable _writer;
     private readonly IDbContextTransaction _transaction;
     private readonly IDatabaseDialect _dialect;
     private readonly AuditHead _head;
     private readonly IChangeObserver _observer;
     private readonly List<AuditRecord> _records = [];
+    private readonly long _stamp;
     private bool _completed;
 
-    private ChangeSet(ElevateDbContext db, IDbContextTransaction transaction, IDatabaseDialect dialect, AuditHead head, Actor actor, DateTimeOffset now, IChangeObserver observer)
+    private ChangeSet(ElevateDbContext db, IDisposable writer, IDbContextTransaction transaction, IDatabaseDialect dialect, AuditHead head, Actor actor, DateTimeOffset now, IChangeObserver observer)
     {
         Db = db;
+        _writer = writer;
         _transaction = transaction;
         _dialect = dialect;
         _head = head;
+        _stamp = head.LastSequence + 1;
         Actor = actor;
         Now = now;
         _observer = observer;
@@ -40,6 +44,9 @@ public sealed class ChangeSet : IAsyncDisposable
 
     public IReadOnlyList<AuditRecord> Records => _records;
 
+    /// <summary>The change sequence this change set stamps on the rows it writes (its first audit sequence).</summary>
+    public long Stamp => _stamp;
+
     public static async Task<ChangeSet> BeginAsync(ElevateDbContext db, Actor actor, TimeProvider time, IChangeObserver observer, CancellationToken ct)
     {
         var dialect = IDatabaseDialect.For(db);
@@ -47,15 +54,22 @@ public sealed class ChangeSet : IAsyncDisposable
         // Everything a change set decides on is read under its lock. Entities tracked from earlier work on this
         // context would be returned as they were then (EF does not overwrite tracked values), so start clean.
         db.ChangeTracker.Clear();
-        var transaction = await db.Database.BeginTransactionAsync(ct);
+        var writer = await dialect.EnterWriteAsync(db, ct);
+        IDbContextTransaction? transaction = null;
         try
         {
+            transaction = await db.Database.BeginTransactionAsync(ct);
             var head = await dialect.LockAuditHeadAsync(db, ct);
-            return new ChangeSet(db, transaction, dialect, head, actor, time.UtcNow(), observer);
+            return new ChangeSet(db, writer, transaction, dialect, head, actor, time.UtcNow(), observer);
         }
         catch
         {
-            await transaction.DisposeAsync();
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            writer.Dispose();
             throw;
         }
     }
@@ -70,7 +84,7 @@ public sealed class ChangeSet : IAsyncDisposable
             throw new InvalidOperationException("A change set must record at least one audit event.");
         }
 
-        var stamp = _head.LastSequence + 1;
+        var stamp = _stamp;
         foreach (var entry in Db.ChangeTracker.Entries())
         {
             if (entry.State is EntityState.Added or EntityState.Modified)
@@ -106,6 +120,7 @@ public sealed class ChangeSet : IAsyncDisposable
         }
 
         _completed = true;
+        _writer.Dispose();
         await _observer.CommittedAsync(_head.LastSequence, ct);
         return _head.LastSequence;
     }
@@ -118,6 +133,7 @@ public sealed class ChangeSet : IAsyncDisposable
         }
 
         await _transaction.DisposeAsync();
+        _writer.Dispose();
     }
 
     private void AppendAuditEvents()

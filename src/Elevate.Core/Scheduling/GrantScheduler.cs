@@ -78,6 +78,12 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
             {
                 var pass = await RunPassAsync(stop);
                 sleep = pass.NextDue is { } due ? Clamp(due - time.GetUtcNow()) : MaxSleep;
+                if (pass.Started + pass.Expired == 0 && pass.NextDue <= pass.DueCheckedAt)
+                {
+                    // Something looked due but no batch found it (another instance took it, or the data disagrees
+                    // with itself): look again shortly rather than spin.
+                    sleep = RetryAfterFailure;
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -101,21 +107,28 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
         var maxLag = TimeSpan.Zero;
         DateTimeOffset? nextDue;
         DateTimeOffset checkedAt;
-        while (true)
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            await using var scope = scopes.CreateAsyncScope();
             var work = scope.ServiceProvider.GetRequiredService<DueWork>();
-            var batch = await work.RunBatchAsync(ct);
-            started += batch.Started;
-            expired += batch.Expired;
-            maxLag = batch.MaxLag > maxLag ? batch.MaxLag : maxLag;
-            if (batch.Total < DueWork.BatchSize)
+            while (true)
             {
-                // Read the clock before looking: whatever is due by checkedAt is either processed already or found now.
+                // Look before locking: most wake-ups (a commit elsewhere) find nothing due, and a plain read does not
+                // queue behind writers. The clock is read first, so whatever is due by checkedAt is found now or was
+                // processed before.
                 checkedAt = time.UtcNow();
                 nextDue = await work.NextDueAsync(ct);
                 if (nextDue is null || nextDue > checkedAt)
                 {
+                    break;
+                }
+
+                var batch = await work.RunBatchAsync(ct);
+                started += batch.Started;
+                expired += batch.Expired;
+                maxLag = batch.MaxLag > maxLag ? batch.MaxLag : maxLag;
+                if (batch.Total == 0)
+                {
+                    // Another instance got there first; the next look will find the new next due time.
                     break;
                 }
             }

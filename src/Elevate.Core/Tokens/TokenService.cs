@@ -14,7 +14,7 @@ public sealed record IssuedToken(ApiToken Token, string Secret);
 public sealed record Authenticated(Guid PrincipalId, string Name, PrincipalKind Kind, Guid TokenId);
 
 /// <summary>Personal access tokens, service-account tokens and one-time setup secrets.</summary>
-public sealed class TokenService(ChangeSets changes, AccessIndex index, Authorizer authorizer, TokenUseThrottle throttle, TimeProvider time)
+public sealed class TokenService(ChangeSets changes, AccessIndex index, Authorizer authorizer, TokenUseLog uses, TimeProvider time)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(90);
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(366);
@@ -47,19 +47,20 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
     }
 
     /// <summary>
-    /// Records that a token was used (at most once a minute per token). The first use, and any use from a new
-    /// address, is audited: that is how a stolen token shows up in the trail.
+    /// Records that a token was used. The first use, and any use from a new address, is audited at once: that is how
+    /// a stolen token shows up in the trail. Otherwise the last use is written in the background, at most once a
+    /// minute per token.
     /// </summary>
     public async Task RecordUseAsync(Authenticated caller, string? clientAddress, string? correlationId, CancellationToken ct)
     {
         var now = time.UtcNow();
-        if (!throttle.ShouldRecord(caller.TokenId, now, UseRecordInterval))
+        if (uses.Decide(caller.TokenId, now, clientAddress, UseRecordInterval) == TokenUseDecision.Nothing)
         {
             return;
         }
 
         var row = await changes.Db.Tokens.AsNoTracking().Where(t => t.Id == caller.TokenId)
-            .Select(t => new { t.LastUsedAt, t.LastUsedFrom, t.Name }).FirstOrDefaultAsync(ct);
+            .Select(t => new { t.LastUsedAt, t.LastUsedFrom }).FirstOrDefaultAsync(ct);
         if (row is null)
         {
             return;
@@ -67,8 +68,7 @@ public sealed class TokenService(ChangeSets changes, AccessIndex index, Authoriz
 
         if (row.LastUsedAt is not null && row.LastUsedFrom == clientAddress)
         {
-            await changes.Db.Tokens.Where(t => t.Id == caller.TokenId)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
+            uses.Touch(caller.TokenId, now);
             return;
         }
 

@@ -59,7 +59,7 @@ public static class ElevateHost
         services.AddSingleton<AccessIndex>();
         services.AddSingleton<AccessIndexFeed>();
         services.AddSingleton<GrantScheduler>();
-        services.AddSingleton<TokenUseThrottle>();
+        services.AddSingleton<TokenUseLog>();
         services.AddSingleton<IChangeObserver, CommitObserver>();
         services.AddSingleton<ISetupSecretOutput, ConsoleSetupSecretOutput>();
         services.AddSingleton<Authorizer>();
@@ -77,6 +77,7 @@ public static class ElevateHost
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<SchedulerService>();
         services.AddHostedService<ChangeWatcher>();
+        services.AddHostedService<TokenUseWriter>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
