@@ -62,11 +62,11 @@ public static class OverdueSeeder
             });
         }
 
-        var chain = new AuditChainBuilder(head);
+        var chain = new AuditChainWriter(head.LastSequence, head.LastHash);
         var records = overdue.Select(a => names.Record(a.Origin == AssignmentOrigin.Activation ? "assignment.activated" : "assignment.created", a, a.CreatedByRequestId));
         await using var writer = await BulkWriter.OpenAsync(options, ct);
         await writer.WriteAsync(overdue, ct);
-        await writer.WriteAsync(chain.Chain(records, new Actor(administrator.Id, administrator.Name), now), ct);
+        await writer.WriteAsync(records.Select(r => chain.Next(r, new Actor(administrator.Id, administrator.Name), Clock.Truncate(now))), ct);
         await writer.SetAuditHeadAsync(chain.LastSequence, chain.LastHash, ct);
         await writer.CommitAsync(ct);
         return overdue.Count;

@@ -53,7 +53,7 @@ public static class Seeder
         ResultLog.Info($"generated {data.Users.Count:N0} users, {data.Groups.Count:N0} groups, {data.Memberships.Count:N0} memberships, " +
             $"{data.Eligible.Count:N0} eligible and {data.Active.Count:N0} active assignments, {data.Tokens.Count:N0} tokens in {stage.Elapsed.TotalSeconds:0.0} s");
 
-        var chain = new AuditChainBuilder(head);
+        var chain = new AuditChainWriter(head.LastSequence, head.LastHash);
         var actor = new Actor(administrator.Id, administrator.Name);
         await using (var writer = await BulkWriter.OpenAsync(options, ct))
         {
@@ -61,7 +61,7 @@ public static class Seeder
             await WriteAsync("group memberships", () => writer.WriteAsync(data.Memberships, ct));
             await WriteAsync("tokens", () => writer.WriteAsync(data.Tokens, ct));
             await WriteAsync("assignments", () => writer.WriteAsync(data.Assignments, ct));
-            await WriteAsync("audit events", () => writer.WriteAsync(chain.Chain(data.AuditRecords(roles.Append(activationRole)), actor, now), ct));
+            await WriteAsync("audit events", () => writer.WriteAsync(data.AuditRecords(roles.Append(activationRole)).Select(r => chain.Next(r, actor, Clock.Truncate(now))), ct));
             await writer.SetAuditHeadAsync(chain.LastSequence, chain.LastHash, ct);
             stage.Restart();
             await writer.CommitAsync(ct);

@@ -50,8 +50,9 @@ public sealed class AccessIndexFeed(
             var full = since < 0;
             var now = time.GetUtcNow();
 
-            var principals = await db.Principals.AsNoTracking()
-                .Where(p => full || p.ChangeSeq > since)
+            // Each query is built for its case (everything, or only what is stamped after `since`) rather than with a
+            // condition on a parameter, so that the incremental case always seeks the change_seq index.
+            var principals = await (full ? db.Principals.AsNoTracking() : db.Principals.AsNoTracking().Where(p => p.ChangeSeq > since))
                 .Select(p => new IndexedPrincipal(p.Id, p.Kind, p.Name, p.Enabled))
                 .ToListAsync(ct);
             foreach (var principal in principals)
@@ -71,8 +72,7 @@ public sealed class AccessIndexFeed(
                 index.SetGroupMembers(groupId, membersByGroup.GetValueOrDefault(groupId) ?? []);
             }
 
-            var roles = await db.Roles.AsNoTracking()
-                .Where(r => full || r.ChangeSeq > since)
+            var roles = await (full ? db.Roles.AsNoTracking() : db.Roles.AsNoTracking().Where(r => r.ChangeSeq > since))
                 .Select(r => new IndexedRole(r.Id, r.Name, r.BuiltIn))
                 .ToListAsync(ct);
             foreach (var role in roles)
@@ -80,11 +80,9 @@ public sealed class AccessIndexFeed(
                 index.SetRole(role);
             }
 
-            var assignments = await db.Assignments.AsNoTracking()
-                .Where(a => a.Kind == AssignmentKind.Active)
-                .Where(a => full
-                    ? a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active
-                    : a.ChangeSeq > since)
+            var assignments = await (full
+                    ? db.Assignments.AsNoTracking().Where(a => a.Kind == AssignmentKind.Active && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
+                    : db.Assignments.AsNoTracking().Where(a => a.ChangeSeq > since && a.Kind == AssignmentKind.Active))
                 .Select(a => new { a.Id, a.PrincipalId, a.RoleId, a.Scope, a.StartsAt, a.EndsAt, a.Origin, a.Status })
                 .ToListAsync(ct);
             foreach (var a in assignments)
@@ -95,8 +93,9 @@ public sealed class AccessIndexFeed(
                     : null);
             }
 
-            var tokens = await db.Tokens.AsNoTracking()
-                .Where(t => full ? t.RevokedAt == null && t.ExpiresAt > now : t.ChangeSeq > since)
+            var tokens = await (full
+                    ? db.Tokens.AsNoTracking().Where(t => t.RevokedAt == null && t.ExpiresAt > now)
+                    : db.Tokens.AsNoTracking().Where(t => t.ChangeSeq > since))
                 .Select(t => new { t.Id, t.PrincipalId, t.SecretHash, t.ExpiresAt, t.RevokedAt })
                 .ToListAsync(ct);
             foreach (var t in tokens)

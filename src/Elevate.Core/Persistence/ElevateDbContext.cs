@@ -97,6 +97,7 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.HasOne<Role>().WithMany().HasForeignKey(s => s.RoleId).OnDelete(DeleteBehavior.Restrict);
             e.Property(s => s.Settings).HasConversion(SettingsConverter, SettingsComparer);
             e.Property(s => s.Version).IsConcurrencyToken();
+            e.HasIndex(s => s.ChangeSeq);
         });
 
         modelBuilder.Entity<Assignment>(e =>

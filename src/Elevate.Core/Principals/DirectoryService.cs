@@ -142,7 +142,7 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
 
         var membership = new GroupMembership { GroupId = groupId, MemberId = memberId, AddedAt = cs.Now };
         cs.Db.GroupMemberships.Add(membership);
-        cs.Db.Entry(group!).State = EntityState.Modified; // stamps the group, so every instance reloads its members
+        StampMembership(cs, group!, member!);
         cs.Audit(Record("group.member_added", group!, new { memberId, memberName = member!.Name }));
         var committed = await cs.CommitAsync(ct);
         return committed.IsSuccess ? membership : committed.Error;
@@ -180,7 +180,7 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
         }
 
         cs.Db.GroupMemberships.Remove(membership);
-        cs.Db.Entry(group!).State = EntityState.Modified;
+        StampMembership(cs, group!, member!);
         cs.Audit(Record("group.member_removed", group!, new { memberId, memberName = member!.Name }));
 
         var groupEligibilities = await cs.Db.Assignments.Where(a => a.PrincipalId == groupId && a.Kind == AssignmentKind.Eligible).Select(a => a.Id).ToListAsync(ct);
@@ -308,6 +308,17 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
         {
             AssignmentEffects.Move(cs, audit, request, RequestStatus.Canceled, "The principal was disabled.");
         }
+    }
+
+    /// <summary>
+    /// A membership change stamps both ends: the group, so every instance reloads its members, and the member, so a
+    /// request read before the change is read again (its eligibilities through groups may differ).
+    /// </summary>
+    private static void StampMembership(ChangeSet cs, Principal group, Principal member)
+    {
+        cs.Db.Entry(group).State = EntityState.Modified;
+        cs.Db.Principals.Attach(member);
+        cs.Db.Entry(member).State = EntityState.Modified;
     }
 
     private static async Task<(Principal? Group, Principal? Member, ElevateError? Error)> LoadMembershipAsync(ElevateDbContext db, Guid groupId, Guid memberId, CancellationToken ct)

@@ -16,12 +16,13 @@ namespace Elevate.Core.Requests;
 
 /// <summary>
 /// Submitting, dry-running and canceling requests: the one path every assignment change takes. The flow is always
-/// the same: check the input's shape, take the write lock, load the facts, authorise, let <see cref="RequestRules"/>
-/// decide, then apply the decision and its audit events in one commit.
+/// the same: check the input's shape, read the facts, take the write lock (and re-read the facts if anything they
+/// came from changed meanwhile), authorise, let <see cref="RequestRules"/> decide, then apply the decision and its
+/// audit events in one commit.
 /// </summary>
 public sealed class RequestService(ChangeSets changes, AccessIndex index, TimeProvider time)
 {
-    private sealed record Loaded(RequestFacts Facts, Assignment? Target, AssignmentAudit Audit);
+    private readonly RequestLoader _loader = new(index);
 
     public async Task<Result<DryRunOutcome>> DryRunAsync(SubmitRequest input, Actor actor, CancellationToken ct)
     {
@@ -30,13 +31,18 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
             return ElevateError.Combine(errors);
         }
 
-        var loaded = await LoadAsync(changes.Db, input, actor, time.UtcNow(), settle: null, ct);
+        var loaded = await _loader.LoadAsync(changes.Db, input, actor, time.UtcNow(), ct);
         if (!loaded.IsSuccess)
         {
             return loaded.Error;
         }
 
         var facts = loaded.Value.Facts;
+        if (Authorize(facts, loaded.Value.Role) is { } denied)
+        {
+            return denied;
+        }
+
         var evaluation = RequestRules.Evaluate(facts);
         return new DryRunOutcome(evaluation, evaluation.IsAccepted ? evaluation.OutcomeOf(facts.Action, facts.Now) : null);
     }
@@ -49,8 +55,16 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
         }
 
         var fingerprint = Fingerprint(input);
-        await using var cs = await changes.BeginAsync(actor, ct);
 
+        // Read first, without the lock; most of the time nothing relevant changes before the lock is ours, and the
+        // lock is then held only to check that, write and commit.
+        var early = await _loader.LoadAsync(changes.Db, input, actor, time.UtcNow(), ct);
+        if (!early.IsSuccess)
+        {
+            return early.Error;
+        }
+
+        await using var cs = await changes.BeginAsync(actor, ct);
         if (idempotencyKey is not null && actor.PrincipalId is { } requesterId)
         {
             var earlier = await cs.Db.Requests.AsNoTracking()
@@ -63,18 +77,26 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
                         "This Idempotency-Key was used for a different request; use a new key.", "Idempotency-Key");
                 }
 
-                var made = earlier.ResultAssignmentId is { } made1 ? await cs.Db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == made1, ct) : null;
+                var made = earlier.ResultAssignmentId is { } madeId ? await cs.Db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == madeId, ct) : null;
                 return new RequestOutcome(earlier, made, null, Replayed: true);
             }
         }
 
-        var loaded = await LoadAsync(cs.Db, input, actor, cs.Now, cs, ct);
+        var loaded = early.Value.Freshness is { } freshness && await RequestLoader.IsCurrentAsync(cs.Db, freshness, ct)
+            ? RequestLoader.At(early.Value, input, cs.Now)
+            : await _loader.LoadAsync(cs.Db, input, actor, cs.Now, ct);
         if (!loaded.IsSuccess)
         {
             return loaded.Error;
         }
 
-        var (facts, target, audit) = loaded.Value;
+        RequestLoader.Attach(cs, loaded.Value);
+        var (facts, role, target, _, _, audit, _) = loaded.Value;
+        if (Authorize(facts, role) is { } denied)
+        {
+            return denied;
+        }
+
         if (ifMatch is { } expected && target is not null && target.Version != expected)
         {
             return new ElevateError(ErrorCodes.PreconditionFailed, ErrorKind.PreconditionFailed,
@@ -205,189 +227,32 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
         actor.PrincipalId is { } me &&
         (request.RequestedById == me || request.PrincipalId == me || index.Can(me, Permission.ReadAssignments, ScopePath.Parse(request.Scope), now));
 
-    private async Task<Result<Loaded>> LoadAsync(ElevateDbContext db, SubmitRequest input, Actor actor, DateTimeOffset now, ChangeSet? settle, CancellationToken ct)
+    /// <summary>
+    /// Admin actions need a role granting <see cref="Permission.ManageAssignments"/> active at the scope; self actions
+    /// act on the caller's own (the rules check the rest).
+    /// </summary>
+    private ElevateError? Authorize(RequestFacts facts, Role role)
     {
-        var action = input.Action!.Value;
-        var isSelf = action is RequestAction.SelfActivate or RequestAction.SelfDeactivate or RequestAction.SelfExtend or RequestAction.SelfRenew;
-        var requesterId = actor.PrincipalId ?? throw new InvalidOperationException("Requests are made by principals.");
-        var requester = await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == requesterId, ct)
-            ?? throw new InvalidOperationException($"The authenticated principal {requesterId} does not exist.");
-
-        Assignment? target = null;
-        Guid principalId;
-        Guid roleId;
-        ScopePath scope;
-        AssignmentKind kind;
-        if (input.TargetAssignmentId is { } targetId)
+        if (RequestLoader.IsSelf(facts.Action))
         {
-            target = await db.Assignments.FirstOrDefaultAsync(a => a.Id == targetId, ct);
-            if (target is null || (isSelf && target.PrincipalId != requesterId && !CanReadAssignments(requesterId, target.Scope, now)))
-            {
-                return ElevateError.NotFound(ErrorCodes.AssignmentNotFound, "targetAssignmentId", "No such assignment.");
-            }
-
-            (principalId, roleId, scope, kind) = (target.PrincipalId, target.RoleId, ScopePath.Parse(target.Scope), target.Kind);
-        }
-        else
-        {
-            if (isSelf && input.PrincipalId is { } named && named != requesterId)
-            {
-                return ElevateError.Forbidden("Self-service requests are made by the principal they are for; administrators use adminAssign.");
-            }
-
-            principalId = isSelf ? requesterId : input.PrincipalId!.Value;
-            roleId = input.RoleId!.Value;
-            scope = ScopePath.Parse(input.Scope!);
-            kind = isSelf ? AssignmentKind.Active : input.Kind!.Value;
+            return null;
         }
 
-        var principal = principalId == requesterId ? requester : await db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == principalId, ct);
-        if (principal is null)
+        var requesterId = facts.Requester.Id;
+        if (!index.Can(requesterId, Permission.ManageAssignments, facts.Scope, facts.Now))
         {
-            return ElevateError.NotFound(ErrorCodes.PrincipalNotFound, "principalId", "No user, group or service account has this id.");
-        }
-
-        var role = await db.Roles.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roleId, ct);
-        if (role is null)
-        {
-            return ElevateError.NotFound(ErrorCodes.RoleNotFound, "roleId", "No role has this id.");
-        }
-
-        if (!isSelf && Authorize(requesterId, role, scope, now) is { } denied)
-        {
-            return denied;
-        }
-
-        var audit = new AssignmentAudit();
-        audit.Know(principal.Id, principal.Name);
-        audit.Know(requester.Id, requester.Name);
-        audit.KnowRole(role.Id, role.Name);
-
-        var settings = (await SettingsLookup.EffectiveAsync(db, role.Id, scope, ct)).Settings;
-        var keepStart = action is RequestAction.AdminUpdate ? target?.StartsAt : null;
-        Schedule? schedule = null;
-        if (input.Schedule is not null)
-        {
-            var resolved = Schedule.Resolve(input.Schedule, now, "schedule", keepStart);
-            if (!resolved.IsSuccess)
-            {
-                return resolved.Error;
-            }
-
-            schedule = resolved.Value;
-        }
-
-        var requesterGroups = await EnabledGroupsOfAsync(db, requesterId, ct);
-        var facts = new RequestFacts
-        {
-            Action = action,
-            Requester = Facts(requester),
-            Principal = Facts(principal),
-            Role = new RoleFacts(role.Id, role.Name, role.BuiltIn),
-            Scope = scope,
-            Kind = kind,
-            Settings = settings,
-            Now = now,
-            Schedule = schedule,
-            Justification = input.Justification,
-            Ticket = input.Ticket,
-            MfaPresented = false,
-            Target = target,
-            PrincipalIncludesRequester = principal.Id == requesterId || requesterGroups.Contains(principal.Id),
-        };
-
-        if (action is RequestAction.SelfActivate || (action is RequestAction.SelfExtend && target?.Origin == AssignmentOrigin.Activation))
-        {
-            facts = facts with { Eligibilities = await EligibilitiesAsync(db, requesterId, requesterGroups, role.Id, scope, ct) };
-        }
-
-        if (action is RequestAction.SelfActivate)
-        {
-            var open = await db.Assignments.FirstOrDefaultAsync(a => a.Origin == AssignmentOrigin.Activation && a.PrincipalId == principalId
-                && a.RoleId == roleId && a.Scope == scope.Value && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active), ct);
-            facts = facts with { OpenActivation = SettledOrOpen(open, now, settle, audit) };
-        }
-
-        if (action is RequestAction.AdminAssign or RequestAction.AdminRenew or RequestAction.SelfRenew)
-        {
-            var duplicate = await db.Assignments.FirstOrDefaultAsync(a => a.Origin == AssignmentOrigin.Administrator && a.Kind == kind
-                && a.PrincipalId == principalId && a.RoleId == roleId && a.Scope == scope.Value
-                && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active), ct);
-            facts = facts with { Duplicate = SettledOrOpen(duplicate, now, settle, audit) };
-        }
-
-        if (target is not null && role.BuiltIn == BuiltInRole.ElevateAdministrator && RemovesAdministratorRights(action, target, schedule, now))
-        {
-            var holders = await AdministratorSafeguard.LoadHoldersAsync(db, now, ct);
-            facts = facts with { RemovesLastAdministrator = AdministratorSafeguard.WouldRemoveLast(holders, new AdministratorSafeguard.Change(RemovedAssignmentId: target.Id)) };
-        }
-
-        if (target is not null && settle is not null)
-        {
-            AssignmentEffects.Settle(settle, audit, target);
-        }
-
-        return new Loaded(facts, target, audit);
-    }
-
-    private bool CanReadAssignments(Guid principalId, string scope, DateTimeOffset now) =>
-        index.Can(principalId, Permission.ReadAssignments, ScopePath.Parse(scope), now);
-
-    private ElevateError? Authorize(Guid requesterId, Role role, ScopePath scope, DateTimeOffset now)
-    {
-        if (!index.Can(requesterId, Permission.ManageAssignments, scope, now))
-        {
-            return ElevateError.Forbidden($"Managing assignments at {scope} needs Privileged Role Administrator or Elevate Administrator active at {scope} or above.");
+            return ElevateError.Forbidden($"Managing assignments at {facts.Scope} needs Privileged Role Administrator or Elevate Administrator active at {facts.Scope} or above.");
         }
 
         // Only an Elevate Administrator hands out Elevate Administrator: otherwise a Privileged Role Administrator
         // could make themselves (or a friend) all-powerful in one step.
-        if (role.BuiltIn == BuiltInRole.ElevateAdministrator && !index.Holds(requesterId, BuiltInRole.ElevateAdministrator, ScopePath.Root, now))
+        if (role.BuiltIn == BuiltInRole.ElevateAdministrator && !index.Holds(requesterId, BuiltInRole.ElevateAdministrator, ScopePath.Root, facts.Now))
         {
             return ElevateError.Forbidden("Only an active Elevate Administrator manages Elevate Administrator assignments.");
         }
 
         return null;
     }
-
-    private static bool RemovesAdministratorRights(RequestAction action, Assignment target, Schedule? schedule, DateTimeOffset now) =>
-        target is { Kind: AssignmentKind.Active, Scope: "/", EndsAt: null } &&
-        (action == RequestAction.AdminRemove || (action == RequestAction.AdminUpdate && (schedule is null || !schedule.IsPermanent || schedule.StartsAt > now)));
-
-    /// <summary>The assignment if it is still open at <paramref name="now"/>; a run-out one is marked expired (when writing) and ignored.</summary>
-    private static Assignment? SettledOrOpen(Assignment? assignment, DateTimeOffset now, ChangeSet? settle, AssignmentAudit audit)
-    {
-        if (assignment is null || !assignment.HasRunOutAt(now))
-        {
-            return assignment;
-        }
-
-        if (settle is not null)
-        {
-            AssignmentEffects.Settle(settle, audit, assignment);
-        }
-
-        return null;
-    }
-
-    private static async Task<List<Guid>> EnabledGroupsOfAsync(ElevateDbContext db, Guid memberId, CancellationToken ct) =>
-        await (from m in db.GroupMemberships
-               join g in db.Principals on m.GroupId equals g.Id
-               where m.MemberId == memberId && g.Enabled
-               select g.Id).ToListAsync(ct);
-
-    private static async Task<IReadOnlyList<Assignment>> EligibilitiesAsync(
-        ElevateDbContext db, Guid principalId, List<Guid> groups, Guid roleId, ScopePath scope, CancellationToken ct)
-    {
-        var holders = groups.Append(principalId).ToList();
-        var scopes = scope.SelfAndAncestors().Select(s => s.Value).ToList();
-        return await db.Assignments.AsNoTracking()
-            .Where(a => a.Kind == AssignmentKind.Eligible && a.RoleId == roleId && holders.Contains(a.PrincipalId) && scopes.Contains(a.Scope)
-                && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
-            .ToListAsync(ct);
-    }
-
-    private static PrincipalFacts Facts(Principal p) => new(p.Id, p.Kind, p.Name, p.Enabled);
 
     private static AssignmentRequest NewRequest(
         SubmitRequest input, RequestFacts facts, RequestEvaluation evaluation, Assignment? target, Actor actor, string? idempotencyKey, string fingerprint) => new()

@@ -3,7 +3,7 @@ using Elevate.Core.Persistence;
 namespace Elevate.Core.Settings;
 
 /// <summary>The stored settings document of a role at a scope.</summary>
-public sealed class RoleSettingsRecord : IVersioned
+public sealed class RoleSettingsRecord : IVersioned, IChangeStamped
 {
     public Guid Id { get; set; }
 
@@ -18,4 +18,6 @@ public sealed class RoleSettingsRecord : IVersioned
     public Guid? UpdatedById { get; set; }
 
     public int Version { get; set; }
+
+    public long ChangeSeq { get; set; }
 }

@@ -639,6 +639,10 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<long>("ChangeSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("change_seq");
+
                     b.Property<Guid>("RoleId")
                         .HasColumnType("uuid")
                         .HasColumnName("role_id");
@@ -669,6 +673,9 @@ namespace Elevate.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_role_settings");
+
+                    b.HasIndex("ChangeSeq")
+                        .HasDatabaseName("ix_role_settings_change_seq");
 
                     b.HasIndex("RoleId", "Scope")
                         .IsUnique()

@@ -634,6 +634,10 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<long>("ChangeSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("change_seq");
+
                     b.Property<Guid>("RoleId")
                         .HasColumnType("TEXT")
                         .HasColumnName("role_id");
@@ -664,6 +668,9 @@ namespace Elevate.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_role_settings");
+
+                    b.HasIndex("ChangeSeq")
+                        .HasDatabaseName("ix_role_settings_change_seq");
 
                     b.HasIndex("RoleId", "Scope")
                         .IsUnique()
