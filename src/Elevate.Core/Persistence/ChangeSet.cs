@@ -44,8 +44,6 @@ public sealed class ChangeSet : IAsyncDisposable
 
     public IReadOnlyList<AuditRecord> Records => _records;
 
-    /// <summary>The change sequence this change set stamps on the rows it writes (its first audit sequence).</summary>
-    public long Stamp => _stamp;
 
     public static async Task<ChangeSet> BeginAsync(ElevateDbContext db, Actor actor, TimeProvider time, IChangeObserver observer, CancellationToken ct)
     {

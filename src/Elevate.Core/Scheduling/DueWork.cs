@@ -37,14 +37,12 @@ public sealed class DueWork(ChangeSets changes)
     {
         await using var cs = await changes.BeginAsync(Actor.System("scheduler"), ct);
         var now = cs.Now;
-        // Read without tracking and change in one guarded statement per kind of change: a batch is two UPDATEs, not
-        // five hundred, which matters when catching up on a backlog.
-        var ending = await cs.Db.Assignments.AsNoTracking()
+        var ending = await cs.Db.Assignments
             .Where(a => (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active) && a.EndsAt != null && a.EndsAt <= now)
             .OrderBy(a => a.EndsAt)
             .Take(BatchSize)
             .ToListAsync(ct);
-        var starting = await cs.Db.Assignments.AsNoTracking()
+        var starting = await cs.Db.Assignments
             .Where(a => a.Status == AssignmentStatus.Scheduled && a.StartsAt <= now)
             .OrderBy(a => a.StartsAt)
             .Take(BatchSize - ending.Count)
@@ -96,40 +94,10 @@ public sealed class DueWork(ChangeSets changes)
             }
         }
 
-        if (!await MarkAsync(cs, starting.Select(a => a.Id).ToList(), AssignmentStatus.Active, ct) ||
-            !await MarkAsync(cs, ending.Select(a => a.Id).ToList(), AssignmentStatus.Expired, ct))
-        {
-            return new BatchResult(0, 0, TimeSpan.Zero);
-        }
-
         var committed = await cs.CommitAsync(ct);
 
         // A lost race means another instance processed these items; that is the exactly-once guarantee at work.
         return committed.IsSuccess ? new BatchResult(starting.Count, ending.Count, maxLag) : new BatchResult(0, 0, TimeSpan.Zero);
-    }
-
-    /// <summary>
-    /// Moves the given open assignments to <paramref name="status"/> in one statement, guarded on their current status,
-    /// stamping and versioning them as a change set does. False if any row had moved on (nothing is then committed).
-    /// </summary>
-    private static async Task<bool> MarkAsync(ChangeSet cs, List<Guid> ids, AssignmentStatus status, CancellationToken ct)
-    {
-        if (ids.Count == 0)
-        {
-            return true;
-        }
-
-        var open = cs.Db.Assignments.Where(a => ids.Contains(a.Id) && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active));
-        var changed = status == AssignmentStatus.Expired
-            ? await open.ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.Status, status).SetProperty(a => a.EndedAt, a => a.EndsAt)
-                    .SetProperty(a => a.Version, a => a.Version + 1).SetProperty(a => a.ChangeSeq, cs.Stamp),
-                ct)
-            : await open.ExecuteUpdateAsync(
-                s => s.SetProperty(a => a.Status, status)
-                    .SetProperty(a => a.Version, a => a.Version + 1).SetProperty(a => a.ChangeSeq, cs.Stamp),
-                ct);
-        return changed == ids.Count;
     }
 
     private static void ProvisionRequest(ChangeSet cs, AssignmentAudit audit, Dictionary<Guid, AssignmentRequest> requests, Assignment assignment)
