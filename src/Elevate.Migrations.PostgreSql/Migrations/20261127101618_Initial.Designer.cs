@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Elevate.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(ElevateDbContext))]
-    [Migration("20261127092744_SettingsChangeStamp")]
-    partial class SettingsChangeStamp
+    [Migration("20261127101618_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

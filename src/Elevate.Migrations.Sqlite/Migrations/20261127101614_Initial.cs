@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Elevate.Migrations.PostgreSql.Migrations
+namespace Elevate.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,29 +15,29 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "audit_events",
                 columns: table => new
                 {
-                    sequence = table.Column<long>(type: "bigint", nullable: false),
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    actor_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    actor_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    actor_token_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    action = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    outcome = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    principal_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    principal_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    role_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    role_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    scope = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
-                    request_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    assignment_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    justification = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    ticket_system = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ticket_number = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    client_address = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    correlation_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    details = table.Column<string>(type: "text", nullable: true),
-                    previous_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    actor_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    actor_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    actor_token_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    action = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    outcome = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    principal_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    principal_name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    role_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    role_name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    scope = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    request_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    assignment_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    justification = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    ticket_system = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ticket_number = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    client_address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    correlation_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    details = table.Column<string>(type: "TEXT", nullable: true),
+                    previous_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -48,9 +48,9 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "audit_head",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "integer", nullable: false),
-                    last_sequence = table.Column<long>(type: "bigint", nullable: false),
-                    last_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    id = table.Column<int>(type: "INTEGER", nullable: false),
+                    last_sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -61,19 +61,19 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "principals",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    normalized_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
-                    manager_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    enabled = table.Column<bool>(type: "boolean", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    disabled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    change_seq = table.Column<long>(type: "bigint", nullable: false)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    normalized_name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    manager_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    disabled_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    change_seq = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -90,15 +90,15 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "roles",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    normalized_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    is_privileged = table.Column<bool>(type: "boolean", nullable: false),
-                    built_in = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    change_seq = table.Column<long>(type: "bigint", nullable: false)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    normalized_name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    is_privileged = table.Column<bool>(type: "INTEGER", nullable: false),
+                    built_in = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    change_seq = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -109,9 +109,9 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "group_memberships",
                 columns: table => new
                 {
-                    group_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    member_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    added_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    group_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    member_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    added_at = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -134,14 +134,14 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "setup_secrets",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    principal_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    secret_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    created_by_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    redeemed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    redeemed_token_id = table.Column<Guid>(type: "uuid", nullable: true)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    principal_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    secret_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    redeemed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    redeemed_token_id = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -158,19 +158,19 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "tokens",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    principal_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    secret_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    created_by_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    revoked_by_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    last_used_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    last_used_from = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    change_seq = table.Column<long>(type: "bigint", nullable: false)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    principal_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    secret_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    revoked_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    revoked_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    last_used_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_used_from = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    change_seq = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -187,24 +187,24 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "assignments",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    origin = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    principal_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    scope = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    starts_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ends_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    eligibility_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    created_by_request_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    renewed_from_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    ended_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    end_reason = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    ended_by_request_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    version = table.Column<int>(type: "integer", nullable: false),
-                    change_seq = table.Column<long>(type: "bigint", nullable: false)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    origin = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    principal_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    role_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    scope = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    starts_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    ends_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    eligibility_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    created_by_request_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    renewed_from_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ended_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    end_reason = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    ended_by_request_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    change_seq = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -227,33 +227,33 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "requests",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    action = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    assignment_kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    principal_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    scope = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    target_assignment_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    eligibility_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    starts_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ends_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    duration = table.Column<TimeSpan>(type: "interval", nullable: true),
-                    expiration = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    justification = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    ticket_system = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    ticket_number = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    requested_by_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    requested_with_token_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    status_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    result_assignment_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    requires_approval = table.Column<bool>(type: "boolean", nullable: false),
-                    requires_mfa = table.Column<bool>(type: "boolean", nullable: false),
-                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    version = table.Column<int>(type: "integer", nullable: false)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    action = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    assignment_kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    principal_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    role_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    scope = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    target_assignment_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    eligibility_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    starts_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    ends_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    duration = table.Column<TimeSpan>(type: "TEXT", nullable: true),
+                    expiration = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    justification = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    ticket_system = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ticket_number = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    requested_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    requested_with_token_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    completed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    status_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    result_assignment_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    requires_approval = table.Column<bool>(type: "INTEGER", nullable: false),
+                    requires_mfa = table.Column<bool>(type: "INTEGER", nullable: false),
+                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -276,13 +276,14 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "role_settings",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    scope = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
-                    settings = table.Column<string>(type: "text", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_by_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    version = table.Column<int>(type: "integer", nullable: false)
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    role_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    scope = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    settings = table.Column<string>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false),
+                    change_seq = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -440,6 +441,11 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 name: "ix_requests_target_assignment_id",
                 table: "requests",
                 column: "target_assignment_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_role_settings_change_seq",
+                table: "role_settings",
+                column: "change_seq");
 
             migrationBuilder.CreateIndex(
                 name: "ix_role_settings_role_id_scope",

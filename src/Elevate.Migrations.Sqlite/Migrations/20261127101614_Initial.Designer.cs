@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Elevate.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ElevateDbContext))]
-    [Migration("20261127075819_Initial")]
+    [Migration("20261127101614_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -637,6 +637,10 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<long>("ChangeSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("change_seq");
+
                     b.Property<Guid>("RoleId")
                         .HasColumnType("TEXT")
                         .HasColumnName("role_id");
@@ -667,6 +671,9 @@ namespace Elevate.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_role_settings");
+
+                    b.HasIndex("ChangeSeq")
+                        .HasDatabaseName("ix_role_settings_change_seq");
 
                     b.HasIndex("RoleId", "Scope")
                         .IsUnique()
