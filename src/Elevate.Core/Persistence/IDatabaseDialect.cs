@@ -6,6 +6,9 @@ namespace Elevate.Core.Persistence;
 /// <summary>The few places where SQLite and PostgreSQL must be spoken to differently.</summary>
 public interface IDatabaseDialect
 {
+    /// <summary>The PostgreSQL notification channel every change set notifies on commit, and every instance listens to.</summary>
+    public const string ChangeChannel = "elevate_changes";
+
     /// <summary>
     /// Reads the audit head inside the current transaction and holds it until commit, so change sets run one after
     /// another. SQLite already holds the database write lock (BEGIN IMMEDIATE); PostgreSQL takes a row lock.
@@ -68,14 +71,13 @@ internal sealed class SqliteDialect : IDatabaseDialect
 
 internal sealed class PostgresDialect : IDatabaseDialect
 {
-    public const string Channel = "elevate_changes";
     public static readonly PostgresDialect Instance = new();
 
     public Task<AuditHead> LockAuditHeadAsync(ElevateDbContext db, CancellationToken ct) =>
         db.AuditHead.FromSqlRaw("SELECT * FROM audit_head WHERE id = 1 FOR UPDATE").SingleAsync(ct);
 
     public Task NotifyCommittedAsync(ElevateDbContext db, long sequence, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)})", ct);
+        db.Database.ExecuteSqlAsync($"SELECT pg_notify({IDatabaseDialect.ChangeChannel}, {sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)})", ct);
 
     public bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is Npgsql.PostgresException { SqlState: "23505" };

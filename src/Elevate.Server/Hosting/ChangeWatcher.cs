@@ -57,7 +57,7 @@ public sealed class ChangeWatcher(
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stop);
                 connection.Notification += (_, _) => _ = CatchUpQuietlyAsync(stop);
-                await using (var listen = new NpgsqlCommand("LISTEN elevate_changes", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {IDatabaseDialect.ChangeChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stop);
                 }
