@@ -9,6 +9,9 @@ public sealed record ElevateError(string Code, ErrorKind Kind, string Message, s
     /// <summary>Further problems found in the same input, so a caller can fix them all at once.</summary>
     public IReadOnlyList<ElevateError> Others { get; init; } = [];
 
+    /// <summary>Further members for the problem document, e.g. the factors a request may present (<c>factors</c>).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public static ElevateError Validation(string code, string field, string message) => new(code, ErrorKind.Validation, message, field);
 
     public static ElevateError NotFound(string code, string field, string message) => new(code, ErrorKind.NotFound, message, field);

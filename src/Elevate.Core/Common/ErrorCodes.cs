@@ -23,6 +23,10 @@ public static class ErrorCodes
     public const string InvalidPattern = "invalid_pattern";
     public const string InvalidCursor = "invalid_cursor";
     public const string InvalidSettings = "invalid_settings";
+    public const string PasswordTooShort = "password_too_short";
+    public const string PasswordTooLong = "password_too_long";
+    public const string PasswordTooCommon = "password_too_common";
+    public const string PasswordTooWeak = "password_too_weak";
 
     // 401
     public const string Unauthenticated = "unauthenticated";
@@ -34,6 +38,10 @@ public static class ErrorCodes
     public const string NotEligible = "not_eligible";
     public const string MfaRequired = "mfa_required";
     public const string SetupSecretInvalid = "setup_secret_invalid";
+    public const string MfaInvalid = "mfa_invalid";
+    public const string MfaFactorNotAccepted = "mfa_factor_not_accepted";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string FactorManagementNeedsSession = "factor_management_needs_session";
 
     // 404
     public const string NotFound = "not_found";
@@ -60,6 +68,7 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string AlreadyMember = "already_member";
     public const string NotMember = "not_member";
+    public const string FactorNotFound = "factor_not_found";
 
     // 412
     public const string PreconditionFailed = "precondition_failed";
@@ -83,6 +92,9 @@ public static class ErrorCodes
     public const string BuiltInRoleProtected = "built_in_role_protected";
     public const string ApproversRequired = "approvers_required";
     public const string ActionNotAllowed = "action_not_allowed";
+
+    // 429: too many failed attempts; retry after the time given.
+    public const string SignInThrottled = "sign_in_throttled";
 
     // 500: a bug; the response reveals nothing more.
     public const string InternalError = "internal_error";

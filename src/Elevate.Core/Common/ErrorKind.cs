@@ -20,4 +20,7 @@ public enum ErrorKind
 
     /// <summary>An If-Match precondition did not hold.</summary>
     PreconditionFailed,
+
+    /// <summary>Too many failed attempts from this caller or at this account; try again later.</summary>
+    Throttled,
 }

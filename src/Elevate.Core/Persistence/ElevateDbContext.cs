@@ -2,11 +2,14 @@ using System.Text.Json;
 using Elevate.Core.Assignments;
 using Elevate.Core.Audit;
 using Elevate.Core.Common.Json;
+using Elevate.Core.Mfa;
 using Elevate.Core.Principals;
 using Elevate.Core.Requests;
 using Elevate.Core.Roles;
 using Elevate.Core.Settings;
+using Elevate.Core.SignIn;
 using Elevate.Core.Tokens;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -17,7 +20,7 @@ namespace Elevate.Core.Persistence;
 /// Elevate's database, the same model on SQLite and PostgreSQL (migrations per provider live in the
 /// Elevate.Migrations.* projects). Writes go through <see cref="ChangeSet"/>, which adds the audit events.
 /// </summary>
-public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options) : DbContext(options)
+public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Principal> Principals => Set<Principal>();
 
@@ -38,6 +41,25 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
     public DbSet<ApiToken> Tokens => Set<ApiToken>();
 
     public DbSet<SetupSecret> SetupSecrets => Set<SetupSecret>();
+
+    public DbSet<LocalCredential> LocalCredentials => Set<LocalCredential>();
+
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+
+    public DbSet<SignInThrottleEntry> SignInThrottle => Set<SignInThrottleEntry>();
+
+    public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
+
+    public DbSet<TotpFactor> TotpFactors => Set<TotpFactor>();
+
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+
+    public DbSet<WebAuthnCredential> WebAuthnCredentials => Set<WebAuthnCredential>();
+
+    public DbSet<UsedChallenge> UsedChallenges => Set<UsedChallenge>();
+
+    /// <summary>ASP.NET Core Data Protection's keys, shared by every instance (they encrypt TOTP secrets and cookies).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -73,6 +95,7 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
         modelBuilder.Entity<GroupMembership>(e =>
         {
             e.HasKey(m => new { m.GroupId, m.MemberId });
+            e.Property(m => m.Source).HasMaxLength(60);
             e.HasIndex(m => m.MemberId);
             e.HasOne<Principal>().WithMany().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Principal>().WithMany().HasForeignKey(m => m.MemberId).OnDelete(DeleteBehavior.Restrict);
@@ -132,6 +155,7 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.Property(r => r.TicketNumber).HasMaxLength(100);
             e.Property(r => r.StatusReason).HasMaxLength(500);
             e.Property(r => r.IdempotencyKey).HasMaxLength(200);
+            e.Property(r => r.MfaMethod).HasMaxLength(20);
             e.Property(r => r.Fingerprint).HasMaxLength(64);
             e.Property(r => r.Version).IsConcurrencyToken();
             e.HasOne<Principal>().WithMany().HasForeignKey(r => r.PrincipalId).OnDelete(DeleteBehavior.Restrict);
@@ -198,6 +222,72 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.Property(s => s.SecretHash).HasMaxLength(64);
             e.HasIndex(s => s.SecretHash).IsUnique();
             e.HasOne<Principal>().WithMany().HasForeignKey(s => s.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<LocalCredential>(e =>
+        {
+            e.HasKey(c => c.PrincipalId);
+            e.Property(c => c.PasswordHash).HasMaxLength(200);
+            e.HasOne<Principal>().WithMany().HasForeignKey(c => c.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<UserSession>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Methods).HasMaxLength(100);
+            e.Property(s => s.ClientAddress).HasMaxLength(64);
+            e.Property(s => s.UserAgent).HasMaxLength(200);
+            e.HasIndex(s => new { s.PrincipalId, s.CreatedAt });
+            e.HasOne<Principal>().WithMany().HasForeignKey(s => s.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<SignInThrottleEntry>(e =>
+        {
+            e.HasKey(t => t.Key);
+            e.Property(t => t.Key).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<ExternalLogin>(e =>
+        {
+            e.HasKey(l => new { l.Provider, l.Subject });
+            e.Property(l => l.Provider).HasMaxLength(50);
+            e.Property(l => l.Subject).HasMaxLength(255);
+            e.HasIndex(l => l.PrincipalId);
+            e.HasOne<Principal>().WithMany().HasForeignKey(l => l.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<TotpFactor>(e =>
+        {
+            e.HasKey(t => t.Id);
+            e.Property(t => t.ProtectedSecret).HasMaxLength(1000);
+            e.HasIndex(t => t.PrincipalId);
+            e.HasOne<Principal>().WithMany().HasForeignKey(t => t.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<RecoveryCode>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.CodeHash).HasMaxLength(64);
+            e.HasIndex(r => new { r.PrincipalId, r.CodeHash });
+            e.HasOne<Principal>().WithMany().HasForeignKey(r => r.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<WebAuthnCredential>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.CredentialId).HasMaxLength(1023);
+            e.HasIndex(c => c.CredentialId).IsUnique();
+            e.HasIndex(c => c.PrincipalId);
+            e.Property(c => c.Name).HasMaxLength(100);
+            e.Property(c => c.Transports).HasMaxLength(200);
+            e.HasOne<Principal>().WithMany().HasForeignKey(c => c.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<UsedChallenge>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.HasIndex(c => c.ExpiresAt);
         });
     }
 

@@ -140,10 +140,7 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
             return ElevateError.Conflict(ErrorCodes.AlreadyMember, $"{member!.Name} is already in {group!.Name}.", "memberId");
         }
 
-        var membership = new GroupMembership { GroupId = groupId, MemberId = memberId, AddedAt = cs.Now };
-        cs.Db.GroupMemberships.Add(membership);
-        StampMembership(cs, group!, member!);
-        cs.Audit(Record("group.member_added", group!, new { memberId, memberName = member!.Name }));
+        var membership = AddMembership(cs, group!, member!, null);
         var committed = await cs.CommitAsync(ct);
         return committed.IsSuccess ? membership : committed.Error;
     }
@@ -172,20 +169,10 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
             return ElevateError.Conflict(ErrorCodes.NotMember, $"{member!.Name} is not in {group!.Name}.", "memberId");
         }
 
-        var holders = await AdministratorSafeguard.LoadHoldersAsync(cs.Db, cs.Now, ct);
-        if (AdministratorSafeguard.WouldRemoveLast(holders, new AdministratorSafeguard.Change(RemovedMembership: (groupId, memberId))))
+        if (await RemoveMembershipAsync(cs, group!, member!, membership, ct) is { } refused)
         {
-            return ElevateError.Rule(ErrorCodes.LastAdministrator,
-                "This member is the last enabled user with a permanent active Elevate Administrator assignment (through this group).", "memberId");
+            return refused;
         }
-
-        cs.Db.GroupMemberships.Remove(membership);
-        StampMembership(cs, group!, member!);
-        cs.Audit(Record("group.member_removed", group!, new { memberId, memberName = member!.Name }));
-
-        var groupEligibilities = await cs.Db.Assignments.Where(a => a.PrincipalId == groupId && a.Kind == AssignmentKind.Eligible).Select(a => a.Id).ToListAsync(ct);
-        var audit = new AssignmentAudit();
-        await AssignmentEffects.EndActivationsFromAsync(cs, audit, groupEligibilities, EndReason.GroupMembershipRemoved, null, ct, principalId: memberId);
 
         var committed = await cs.CommitAsync(ct);
         return committed.IsSuccess ? true : committed.Error;
@@ -314,6 +301,39 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
     /// A membership change stamps both ends: the group, so every instance reloads its members, and the member, so a
     /// request read before the change is read again (its eligibilities through groups may differ).
     /// </summary>
+    /// <summary>Adds a member (stamping both so every instance's index picks it up) and audits it.</summary>
+    internal static GroupMembership AddMembership(ChangeSet cs, Principal group, Principal member, string? source)
+    {
+        var membership = new GroupMembership { GroupId = group.Id, MemberId = member.Id, AddedAt = cs.Now, Source = source };
+        cs.Db.GroupMemberships.Add(membership);
+        StampMembership(cs, group, member);
+        cs.Audit(Record("group.member_added", group, new { memberId = member.Id, memberName = member.Name, source }));
+        return membership;
+    }
+
+    /// <summary>
+    /// Takes a member out, unless that would leave no permanent Elevate Administrator; activations the member made
+    /// from the group's eligibilities end with it.
+    /// </summary>
+    internal static async Task<ElevateError?> RemoveMembershipAsync(ChangeSet cs, Principal group, Principal member, GroupMembership membership, CancellationToken ct)
+    {
+        var holders = await AdministratorSafeguard.LoadHoldersAsync(cs.Db, cs.Now, ct);
+        if (AdministratorSafeguard.WouldRemoveLast(holders, new AdministratorSafeguard.Change(RemovedMembership: (group.Id, member.Id))))
+        {
+            return ElevateError.Rule(ErrorCodes.LastAdministrator,
+                "This member is the last enabled user with a permanent active Elevate Administrator assignment (through this group).", "memberId");
+        }
+
+        cs.Db.GroupMemberships.Remove(membership);
+        StampMembership(cs, group, member);
+        cs.Audit(Record("group.member_removed", group, new { memberId = member.Id, memberName = member.Name, source = membership.Source }));
+
+        var groupEligibilities = await cs.Db.Assignments.Where(a => a.PrincipalId == group.Id && a.Kind == AssignmentKind.Eligible).Select(a => a.Id).ToListAsync(ct);
+        var audit = new AssignmentAudit();
+        await AssignmentEffects.EndActivationsFromAsync(cs, audit, groupEligibilities, EndReason.GroupMembershipRemoved, null, ct, principalId: member.Id);
+        return null;
+    }
+
     private static void StampMembership(ChangeSet cs, Principal group, Principal member)
     {
         cs.Db.Entry(group).State = EntityState.Modified;

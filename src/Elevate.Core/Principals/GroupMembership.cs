@@ -8,4 +8,10 @@ public sealed class GroupMembership
     public Guid MemberId { get; set; }
 
     public DateTimeOffset AddedAt { get; set; }
+
+    /// <summary>
+    /// Null when an administrator added the member; <c>oidc:&lt;provider&gt;</c> when the provider's groups claim did.
+    /// Sign-in keeps only the latter in step with the claim, so it never undoes an administrator's decision.
+    /// </summary>
+    public string? Source { get; set; }
 }

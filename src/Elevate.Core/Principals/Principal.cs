@@ -31,6 +31,9 @@ public sealed class Principal : IChangeStamped, IVersioned
 
     public DateTimeOffset? DisabledAt { get; set; }
 
+    /// <summary>The last successful interactive sign-in (portal), for stale-account reports.</summary>
+    public DateTimeOffset? LastSignInAt { get; set; }
+
     public int Version { get; set; }
 
     public long ChangeSeq { get; set; }

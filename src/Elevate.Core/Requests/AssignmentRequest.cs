@@ -64,6 +64,9 @@ public sealed class AssignmentRequest : IVersioned
 
     public bool RequiresMfa { get; set; }
 
+    /// <summary>The fresh second factor presented with this request (<c>totp</c> or <c>webauthn</c>), if any.</summary>
+    public string? MfaMethod { get; set; }
+
     public string? IdempotencyKey { get; set; }
 
     /// <summary>SHA-256 of the request's content, to tell a retry from a different request with the same key.</summary>

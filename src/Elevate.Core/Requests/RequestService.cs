@@ -6,6 +6,7 @@ using Elevate.Core.Assignments;
 using Elevate.Core.Audit;
 using Elevate.Core.Common;
 using Elevate.Core.Common.Json;
+using Elevate.Core.Mfa;
 using Elevate.Core.Persistence;
 using Elevate.Core.Principals;
 using Elevate.Core.Roles;
@@ -20,7 +21,7 @@ namespace Elevate.Core.Requests;
 /// came from changed meanwhile), authorise, let <see cref="RequestRules"/> decide, then apply the decision and its
 /// audit events in one commit.
 /// </summary>
-public sealed class RequestService(ChangeSets changes, AccessIndex index, TimeProvider time)
+public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaService mfa, TimeProvider time)
 {
     private readonly RequestLoader _loader = new(index);
 
@@ -44,7 +45,24 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
         }
 
         var evaluation = RequestRules.Evaluate(facts);
-        return new DryRunOutcome(evaluation, evaluation.IsAccepted ? evaluation.OutcomeOf(facts.Action, facts.Now) : null);
+        var factors = await AcceptableFactorsAsync(facts, ct);
+        evaluation = evaluation with { Problems = evaluation.Problems.Select(p => WithFactors(p, factors)).ToList() };
+        return new DryRunOutcome(evaluation, evaluation.IsAccepted ? evaluation.OutcomeOf(facts.Action, facts.Now) : null, factors.Select(MfaService.Name).ToList());
+    }
+
+    /// <summary>
+    /// A WebAuthn challenge for exactly this request: answer it with a passkey and send the answer as
+    /// <c>mfa.webAuthn</c> with the same request. Any change to the request's content invalidates the answer.
+    /// </summary>
+    public async Task<Result<WebAuthnCeremony>> StepUpChallengeAsync(SubmitRequest input, Actor actor, CancellationToken ct)
+    {
+        if (input.Validate() is { Count: > 0 } errors)
+        {
+            return ElevateError.Combine(errors);
+        }
+
+        var requester = actor.PrincipalId!.Value;
+        return await mfa.BeginAssertionAsync(requester, ChallengePurpose.StepUp, StepUpBinding.Of(input, requester), ct);
     }
 
     public async Task<Result<RequestOutcome>> SubmitAsync(SubmitRequest input, Actor actor, string? idempotencyKey, int? ifMatch, CancellationToken ct)
@@ -97,6 +115,23 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
             return denied;
         }
 
+        string? mfaMethod = null;
+        if (input.Mfa is { } proof)
+        {
+            // The factor is checked (and its use recorded) under the lock, in the commit that carries the request.
+            var accepted = Accepted(facts);
+            var verified = await mfa.VerifyAsync(cs, facts.Requester.Id, FactorProof.From(proof), ChallengePurpose.StepUp,
+                StepUpBinding.Of(input, facts.Requester.Id), accepted, ct);
+            if (!verified.IsSuccess)
+            {
+                var committedFailure = await cs.CommitAsync(ct);
+                return committedFailure.IsSuccess ? WithFactors(verified.Error, accepted) : committedFailure.Error;
+            }
+
+            facts = facts with { MfaPresented = true };
+            mfaMethod = verified.Value.Method;
+        }
+
         if (ifMatch is { } expected && target is not null && target.Version != expected)
         {
             return new ElevateError(ErrorCodes.PreconditionFailed, ErrorKind.PreconditionFailed,
@@ -106,7 +141,8 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
         var evaluation = RequestRules.Evaluate(facts);
         if (!evaluation.IsAccepted)
         {
-            var error = ElevateError.Combine(evaluation.Problems);
+            var factors = await AcceptableFactorsAsync(facts, ct);
+            var error = ElevateError.Combine(evaluation.Problems.Select(p => WithFactors(p, factors)).ToList());
             cs.Audit(new AuditRecord("request.rejected")
             {
                 Outcome = AuditOutcome.Rejected,
@@ -126,6 +162,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
         }
 
         var request = NewRequest(input, facts, evaluation, target, actor, idempotencyKey, fingerprint);
+        request.MfaMethod = mfaMethod;
         cs.Db.Requests.Add(request);
         var assignment = await ApplyAsync(cs, facts, evaluation, request, target, audit, ct);
         cs.Audit(RequestAudit.Record("request.submitted", request, audit));
@@ -253,6 +290,32 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, TimePr
 
         return null;
     }
+
+    /// <summary>The factors this request's settings accept: passkeys only when the role asks for phishing resistance.</summary>
+    private static IReadOnlyList<MfaFactor> Accepted(RequestFacts facts) =>
+        facts.Action == RequestAction.SelfActivate && facts.Settings.Activation.RequirePhishingResistantMfa
+            ? [MfaFactor.WebAuthn]
+            : [MfaFactor.Totp, MfaFactor.WebAuthn];
+
+    /// <summary>The accepted factors the requester has enrolled: what a client should offer.</summary>
+    private async Task<IReadOnlyList<MfaFactor>> AcceptableFactorsAsync(RequestFacts facts, CancellationToken ct)
+    {
+        var enrolled = (await mfa.OverviewAsync(facts.Requester.Id, ct)).Factors;
+        return Accepted(facts).Where(enrolled.Contains).ToList();
+    }
+
+    /// <summary>An mfa_required (or rejected factor) problem says which factors would do, so a client can ask for one.</summary>
+    private static ElevateError WithFactors(ElevateError error, IReadOnlyList<MfaFactor> factors) =>
+        error.Code is ErrorCodes.MfaRequired or ErrorCodes.MfaInvalid or ErrorCodes.MfaFactorNotAccepted
+            ? error with
+            {
+                Field = error.Field ?? "mfa",
+                Extensions = new Dictionary<string, object?> { ["factors"] = factors.Select(MfaService.Name).ToArray() },
+                Message = factors.Count > 0 || error.Code != ErrorCodes.MfaRequired
+                    ? error.Message
+                    : error.Message + " Enrol an authenticator app or a passkey on your security page first.",
+            }
+            : error;
 
     private static AssignmentRequest NewRequest(
         SubmitRequest input, RequestFacts facts, RequestEvaluation evaluation, Assignment? target, Actor actor, string? idempotencyKey, string fingerprint) => new()

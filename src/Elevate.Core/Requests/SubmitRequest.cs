@@ -1,5 +1,6 @@
 using Elevate.Core.Assignments;
 using Elevate.Core.Common;
+using Elevate.Core.Mfa;
 using Elevate.Core.Roles;
 
 namespace Elevate.Core.Requests;
@@ -28,6 +29,9 @@ public sealed record SubmitRequest
 
     /// <summary>A dry run: answer what the request would need and whether it would pass, change nothing.</summary>
     public bool ValidateOnly { get; init; }
+
+    /// <summary>A fresh second factor for this request, when its role's settings require one.</summary>
+    public StepUpProof? Mfa { get; init; }
 
     /// <summary>Checks the shape of the input for its action; names every field at fault.</summary>
     public IReadOnlyList<ElevateError> Validate()
@@ -62,6 +66,23 @@ public sealed record SubmitRequest
         {
             AddIfError(errors, TextRules.Check(Ticket.System, "ticket.system", TextRules.TicketMaxLength, required: false));
             AddIfError(errors, TextRules.Check(Ticket.Number, "ticket.number", TextRules.TicketMaxLength, required: true));
+        }
+
+        if (Mfa is not null)
+        {
+            if ((Mfa.Totp is null) == (Mfa.WebAuthn is null))
+            {
+                errors.Add(ElevateError.Validation(ErrorCodes.InvalidValue, "mfa", "Give exactly one factor: mfa.totp or mfa.webAuthn."));
+            }
+            else if (Mfa.Totp is { } code && (code.Length > 20 || code.Any(char.IsControl)))
+            {
+                errors.Add(ElevateError.Validation(ErrorCodes.InvalidValue, "mfa.totp", "A TOTP code is the six digits your authenticator app shows."));
+            }
+            else if (Mfa.WebAuthn is { } answer && (answer.ChallengeId is null || answer.Credential is null))
+            {
+                errors.Add(ElevateError.Validation(ErrorCodes.Required, answer.ChallengeId is null ? "mfa.webAuthn.challengeId" : "mfa.webAuthn.credential",
+                    "A WebAuthn answer needs the challengeId it was issued with and the credential the browser returned."));
+            }
         }
 
         return errors;

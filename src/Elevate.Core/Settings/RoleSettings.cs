@@ -43,6 +43,9 @@ public sealed record ActivationSettings
     /// <summary>A fresh second factor for this very activation, not one remembered from sign-in.</summary>
     public bool RequireMfa { get; init; }
 
+    /// <summary>Accept only a passkey or security key (WebAuthn) as that factor: codes can be phished, keys cannot.</summary>
+    public bool RequirePhishingResistantMfa { get; init; }
+
     public ApprovalSettings Approval { get; init; } = new();
 }
 
@@ -53,6 +56,9 @@ public sealed record ApprovalSettings
 
     /// <summary>Users or groups who may approve. A requester never approves their own request.</summary>
     public IReadOnlyList<Guid> Approvers { get; init; } = [];
+
+    /// <summary>Approvers present a fresh second factor with each decision, as requesters do with each activation.</summary>
+    public bool RequireMfaToApprove { get; init; }
 }
 
 /// <summary>Limits on eligible assignments made by administrators.</summary>

@@ -24,6 +24,11 @@ public static class RoleSettingsRules
         AddPatternErrors(errors, activation.TicketPattern, "activation.ticketPattern");
         AddIfError(errors, TextRules.Check(activation.JustificationHint, "activation.justificationHint", TextRules.DescriptionMaxLength, required: false, multiline: true));
 
+        if (activation.RequirePhishingResistantMfa && !activation.RequireMfa)
+        {
+            errors.Add(Invalid("activation.requirePhishingResistantMfa", "Phishing-resistant MFA narrows which factor is accepted; turn on activation.requireMfa as well."));
+        }
+
         if (activation.Approval.Required && activation.Approval.Approvers.Count == 0)
         {
             errors.Add(ElevateError.Rule(ErrorCodes.ApproversRequired, "Approval is required but no approvers are named.", "activation.approval.approvers"));

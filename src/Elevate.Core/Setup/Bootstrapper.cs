@@ -32,7 +32,7 @@ public sealed class Bootstrapper(ChangeSets changes)
         {
             admin = CreateFirstAdministrator(cs, administratorName);
         }
-        else if (!await cs.Db.Tokens.AnyAsync(ct))
+        else if (!await cs.Db.Tokens.AnyAsync(ct) && !await cs.Db.LocalCredentials.AnyAsync(ct))
         {
             var adminRoleId = BuiltInRoles.IdOf(BuiltInRole.ElevateAdministrator);
             admin = await (from a in cs.Db.Assignments

@@ -304,6 +304,176 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Elevate.Core.Mfa.RecoveryCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recovery_codes");
+
+                    b.HasIndex("PrincipalId", "CodeHash")
+                        .HasDatabaseName("ix_recovery_codes_principal_id_code_hash");
+
+                    b.ToTable("recovery_codes", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.Mfa.TotpFactor", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<long?>("LastUsedStep")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_used_step");
+
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protected_secret");
+
+                    b.HasKey("Id")
+                        .HasName("pk_totp_factors");
+
+                    b.HasIndex("PrincipalId")
+                        .HasDatabaseName("ix_totp_factors_principal_id");
+
+                    b.ToTable("totp_factors", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.Mfa.UsedChallenge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_used_challenges");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_used_challenges_expires_at");
+
+                    b.ToTable("used_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.Mfa.WebAuthnCredential", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AaGuid")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("aa_guid");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(1023)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("credential_id");
+
+                    b.Property<bool>("IsBackedUp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_backed_up");
+
+                    b.Property<bool>("IsBackupEligible")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_backup_eligible");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("public_key");
+
+                    b.Property<long>("SignCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sign_count");
+
+                    b.Property<string>("Transports")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("transports");
+
+                    b.Property<byte[]>("UserHandle")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("user_handle");
+
+                    b.HasKey("Id")
+                        .HasName("pk_web_authn_credentials");
+
+                    b.HasIndex("CredentialId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_web_authn_credentials_credential_id");
+
+                    b.HasIndex("PrincipalId")
+                        .HasDatabaseName("ix_web_authn_credentials_principal_id");
+
+                    b.ToTable("web_authn_credentials", (string)null);
+                });
+
             modelBuilder.Entity("Elevate.Core.Principals.GroupMembership", b =>
                 {
                     b.Property<Guid>("GroupId")
@@ -317,6 +487,11 @@ namespace Elevate.Migrations.Sqlite.Migrations
                     b.Property<long>("AddedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("added_at");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
 
                     b.HasKey("GroupId", "MemberId")
                         .HasName("pk_group_memberships");
@@ -371,6 +546,10 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
+
+                    b.Property<long?>("LastSignInAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sign_in_at");
 
                     b.Property<Guid?>("ManagerId")
                         .HasColumnType("TEXT")
@@ -470,6 +649,11 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("justification");
+
+                    b.Property<string>("MfaMethod")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mfa_method");
 
                     b.Property<Guid>("PrincipalId")
                         .HasColumnType("TEXT")
@@ -679,6 +863,143 @@ namespace Elevate.Migrations.Sqlite.Migrations
                     b.ToTable("role_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Elevate.Core.SignIn.ExternalLogin", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("LastSignInAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sign_in_at");
+
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.HasKey("Provider", "Subject")
+                        .HasName("pk_external_logins");
+
+                    b.HasIndex("PrincipalId")
+                        .HasDatabaseName("ix_external_logins_principal_id");
+
+                    b.ToTable("external_logins", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.SignIn.LocalCredential", b =>
+                {
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("changed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
+                    b.HasKey("PrincipalId")
+                        .HasName("pk_local_credentials");
+
+                    b.ToTable("local_credentials", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.SignIn.SignInThrottleEntry", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<long?>("LastFailureAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_failure_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_sign_in_throttle");
+
+                    b.ToTable("sign_in_throttle", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.SignIn.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_address");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("Methods")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("methods");
+
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sessions");
+
+                    b.HasIndex("PrincipalId", "CreatedAt")
+                        .HasDatabaseName("ix_sessions_principal_id_created_at");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
             modelBuilder.Entity("Elevate.Core.Tokens.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -807,6 +1128,27 @@ namespace Elevate.Migrations.Sqlite.Migrations
                     b.ToTable("setup_secrets", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Elevate.Core.Assignments.Assignment", b =>
                 {
                     b.HasOne("Elevate.Core.Principals.Principal", null)
@@ -822,6 +1164,36 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_assignments_roles_role_id");
+                });
+
+            modelBuilder.Entity("Elevate.Core.Mfa.RecoveryCode", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_recovery_codes_principals_principal_id");
+                });
+
+            modelBuilder.Entity("Elevate.Core.Mfa.TotpFactor", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_totp_factors_principals_principal_id");
+                });
+
+            modelBuilder.Entity("Elevate.Core.Mfa.WebAuthnCredential", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_web_authn_credentials_principals_principal_id");
                 });
 
             modelBuilder.Entity("Elevate.Core.Principals.GroupMembership", b =>
@@ -875,6 +1247,36 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_role_settings_roles_role_id");
+                });
+
+            modelBuilder.Entity("Elevate.Core.SignIn.ExternalLogin", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_external_logins_principals_principal_id");
+                });
+
+            modelBuilder.Entity("Elevate.Core.SignIn.LocalCredential", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_local_credentials_principals_principal_id");
+                });
+
+            modelBuilder.Entity("Elevate.Core.SignIn.UserSession", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sessions_principals_principal_id");
                 });
 
             modelBuilder.Entity("Elevate.Core.Tokens.ApiToken", b =>

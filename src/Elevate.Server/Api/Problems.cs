@@ -18,13 +18,22 @@ public static class Problems
         ErrorKind.RuleViolation => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        ErrorKind.Throttled => StatusCodes.Status429TooManyRequests,
     };
 
-    public static ProblemHttpResult From(ElevateError error) => Make(StatusOf(error.Kind), error.Code, error.Message, error.Field, error.Others.Count == 0 ? null : [error, .. error.Others]);
+    public static ProblemHttpResult From(ElevateError error) =>
+        Make(StatusOf(error.Kind), error.Code, error.Message, error.Field, error.Others.Count == 0 ? null : [error, .. error.Others],
+            error.Extensions ?? error.Others.FirstOrDefault(o => o.Extensions is not null)?.Extensions);
 
-    public static ProblemHttpResult Make(int status, string code, string detail, string? field = null, IReadOnlyList<ElevateError>? all = null)
+    public static ProblemHttpResult Make(
+        int status, string code, string detail, string? field = null, IReadOnlyList<ElevateError>? all = null, IReadOnlyDictionary<string, object?>? more = null)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = code };
+        foreach (var (key, value) in more ?? new Dictionary<string, object?>())
+        {
+            extensions[key] = value;
+        }
+
         if (field is not null)
         {
             extensions["field"] = field;
@@ -60,6 +69,7 @@ public static class Problems
         405 => "Method not allowed.",
         409 => "Conflict with the current state.",
         412 => "Precondition failed.",
+        429 => "Too many attempts.",
         413 => "The request body is too large.",
         415 => "Unsupported media type.",
         422 => "A rule does not allow this.",

@@ -2,23 +2,28 @@ using Elevate.Core.Access;
 using Elevate.Core.Assignments;
 using Elevate.Core.Audit;
 using Elevate.Core.Common.Json;
+using Elevate.Core.Mfa;
 using Elevate.Core.Persistence;
 using Elevate.Core.Principals;
 using Elevate.Core.Requests;
 using Elevate.Core.Roles;
 using Elevate.Core.Scheduling;
 using Elevate.Core.Setup;
+using Elevate.Core.SignIn;
 using Elevate.Core.Tokens;
 using Elevate.Server.Access;
 using Elevate.Server.Api;
 using Elevate.Server.Assignments;
 using Elevate.Server.Audit;
 using Elevate.Server.Auth;
+using Elevate.Server.Portal;
 using Elevate.Server.Principals;
 using Elevate.Server.Requests;
 using Elevate.Server.Roles;
 using Elevate.Server.Tokens;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
@@ -73,6 +78,18 @@ public static class ElevateHost
         services.AddScoped<AssignmentQueries>();
         services.AddScoped<DueWork>();
         services.AddScoped<Bootstrapper>();
+        services.AddScoped<MfaService>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<ExternalSignIn>();
+        services.AddSingleton(new PasswordHasher(Argon2Parameters.Default));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ElevateOptions>>().Value.SignIn.ToPolicy());
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddScoped<IWebAuthnRelyingPartySource, RelyingPartySource>();
+        services.AddHttpContextAccessor();
+
+        // Data Protection keys live in the database: cookies and encrypted TOTP secrets made by one instance are
+        // readable by every other, and survive restarts and redeployments.
+        services.AddDataProtection().SetApplicationName("Elevate").PersistKeysToDbContext<ElevateDbContext>();
 
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<SchedulerService>();
@@ -80,8 +97,10 @@ public static class ElevateHost
         services.AddHostedService<TokenUseWriter>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddPortalAuthentication();
         services.AddAuthorization();
+        services.AddPortal();
 
         services.ConfigureHttpJsonOptions(o => ElevateJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -118,6 +137,12 @@ public static class ElevateHost
             return Task.CompletedTask;
         }));
 
+        // Hosted services start in registration order. Migrations run first, before anything reads the database at
+        // start: Data Protection loads its key ring from it.
+        var startup = services.First(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(StartupTasks));
+        services.Remove(startup);
+        services.Insert(0, startup);
+
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ElevateOptions>>((kestrel, elevate) =>
         {
             kestrel.Limits.MaxRequestBodySize = elevate.Value.Api.MaxRequestBodyBytes;
@@ -139,6 +164,7 @@ public static class ElevateHost
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
         app.Use(async (context, next) =>
         {
             context.Response.Headers[CallerContext.CorrelationHeader] = context.CorrelationId();
@@ -146,15 +172,18 @@ public static class ElevateHost
             context.Response.Headers.CacheControl = "no-store";
             await next(context);
         });
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapPortal();
+        app.MapSso();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("Elevate API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         app.MapHealth();
 
         app.MapGroup("/api/v1").AllowAnonymous().MapSetup();
-        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        var api = app.MapGroup("/api/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = BearerTokenHandler.SchemeName });
         api.MapAccess();
         api.MapPrincipals();
         api.MapRoles();

@@ -23,6 +23,86 @@ public sealed class ElevateOptions
     /// <summary>Run the grant scheduler in this instance (on by default; every instance may run it safely).</summary>
     public bool RunScheduler { get; set; } = true;
 
+    /// <summary>
+    /// The address users reach Elevate at (e.g. https://elevate.example.com), used for links in messages and as the
+    /// WebAuthn relying party. Without it, each request's own address is used, which suits a single machine.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    public SignInOptions SignIn { get; set; } = new();
+
+    public AuthenticationOptions Authentication { get; set; } = new();
+
+    public sealed class SignInOptions
+    {
+        public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+        public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
+
+        /// <summary>Allow sign-in with a password (turn off when every user signs in through a provider).</summary>
+        public bool LocalAccounts { get; set; } = true;
+
+        /// <summary>Users without a second factor must enrol one before doing anything else.</summary>
+        public bool RequireSecondFactor { get; set; } = true;
+
+        /// <summary>Adding or removing factors and tokens needs a sign-in at most this old.</summary>
+        public TimeSpan RecentSignIn { get; set; } = TimeSpan.FromMinutes(15);
+
+        public Elevate.Core.SignIn.SignInPolicy ToPolicy() => new()
+        {
+            IdleTimeout = IdleTimeout,
+            AbsoluteLifetime = AbsoluteLifetime,
+            LocalAccounts = LocalAccounts,
+            RequireSecondFactor = RequireSecondFactor,
+            RecentSignIn = RecentSignIn,
+        };
+    }
+
+    public sealed class AuthenticationOptions
+    {
+        public OpenIdConnectSection OpenIdConnect { get; set; } = new();
+    }
+
+    public sealed class OpenIdConnectSection
+    {
+        public IList<OpenIdConnectProvider> Providers { get; } = [];
+    }
+
+    /// <summary>One OpenID Connect provider (Entra ID, Okta, Keycloak, Google, ...); docs/configuration.md has examples.</summary>
+    public sealed class OpenIdConnectProvider
+    {
+        /// <summary>A short identifier used in URLs: letters, digits and '-' (e.g. "entra"). The callback is /signin-oidc/{name}.</summary>
+        public string Name { get; set; } = "";
+
+        /// <summary>The label on the sign-in button.</summary>
+        public string? DisplayName { get; set; }
+
+        /// <summary>The issuer URL; its /.well-known/openid-configuration is read at first use.</summary>
+        public string Authority { get; set; } = "";
+
+        public string ClientId { get; set; } = "";
+
+        public string? ClientSecret { get; set; }
+
+        /// <summary>Scopes asked for besides openid, profile and email.</summary>
+        public IList<string> Scopes { get; } = [];
+
+        /// <summary>Create an Elevate user at the first sign-in of someone unknown.</summary>
+        public bool CreateUsers { get; set; }
+
+        /// <summary>How a first sign-in finds an existing Elevate user: None, UserName or Email.</summary>
+        public Elevate.Core.SignIn.ExternalMatch MatchExisting { get; set; } = Elevate.Core.SignIn.ExternalMatch.None;
+
+        /// <summary>The claim that becomes the user name of created users.</summary>
+        public string UserNameClaim { get; set; } = "preferred_username";
+
+        /// <summary>When set, the claim whose values name Elevate groups; memberships it granted follow it at each sign-in.</summary>
+        public string? GroupsClaim { get; set; }
+
+        /// <summary>Only for a provider on loopback in development and tests; never turn off in production.</summary>
+        public bool RequireHttpsMetadata { get; set; } = true;
+    }
+
     public sealed class DatabaseOptions
     {
         public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
@@ -87,6 +167,46 @@ public sealed class ElevateOptions
         if (ChangePollInterval <= TimeSpan.Zero)
         {
             yield return "Elevate:ChangePollInterval must be positive.";
+        }
+
+        if (PublicUrl is { Length: > 0 } && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUri) || publicUri.Scheme is not ("https" or "http")))
+        {
+            yield return "Elevate:PublicUrl must be an absolute http(s) URL such as https://elevate.example.com.";
+        }
+
+        if (SignIn.IdleTimeout < TimeSpan.FromMinutes(1) || SignIn.AbsoluteLifetime < SignIn.IdleTimeout || SignIn.AbsoluteLifetime > TimeSpan.FromDays(30))
+        {
+            yield return "Elevate:SignIn: IdleTimeout is at least 1 minute and AbsoluteLifetime between IdleTimeout and 30 days.";
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Authentication.OpenIdConnect.Providers.Count; i++)
+        {
+            var provider = Authentication.OpenIdConnect.Providers[i];
+            var at = $"Elevate:Authentication:OpenIdConnect:Providers:{i}";
+            if (provider.Name.Length is 0 or > 40 || !provider.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') || !names.Add(provider.Name))
+            {
+                yield return $"{at}:Name must be a unique short name of letters, digits and '-'.";
+            }
+
+            if (!Uri.TryCreate(provider.Authority, UriKind.Absolute, out var authority))
+            {
+                yield return $"{at}:Authority must be the provider's issuer URL.";
+            }
+            else if (authority.Scheme != "https" && (provider.RequireHttpsMetadata || !authority.IsLoopback))
+            {
+                yield return $"{at}:Authority must use https (http is allowed only on loopback with RequireHttpsMetadata=false).";
+            }
+
+            if (string.IsNullOrWhiteSpace(provider.ClientId))
+            {
+                yield return $"{at}:ClientId is required.";
+            }
+        }
+
+        if (!SignIn.LocalAccounts && Authentication.OpenIdConnect.Providers.Count == 0)
+        {
+            yield return "Elevate:SignIn:LocalAccounts can be off only when an OpenID Connect provider is configured.";
         }
     }
 }

@@ -88,13 +88,15 @@ public sealed class ConsoleSetupSecretOutput : ISetupSecretOutput
         var line = new string('=', 78);
         Console.Out.WriteLine(line);
         Console.Out.WriteLine($"  Elevate is ready. The first administrator is '{administratorName}'.");
-        Console.Out.WriteLine("  Exchange this one-time setup secret for an API token:");
+        Console.Out.WriteLine("  Its one-time setup secret:");
         Console.Out.WriteLine();
         Console.Out.WriteLine($"    {secret}");
         Console.Out.WriteLine();
+        Console.Out.WriteLine("  Set a password in the portal:  http://<host>/setup  (paste the secret there), or");
+        Console.Out.WriteLine("  exchange it for an API token:");
         Console.Out.WriteLine("  curl -X POST http://<host>/api/v1/setup/redeem -H 'Content-Type: application/json' \\");
         Console.Out.WriteLine("       -d '{\"secret\": \"<the secret above>\"}'");
-        Console.Out.WriteLine($"  It expires at {expiresAt:u}. Until a token exists, each start prints a new one.");
+        Console.Out.WriteLine($"  It expires at {expiresAt:u}. Until the administrator has a password or a token, each start prints a new one.");
         Console.Out.WriteLine(line);
         Console.Out.Flush();
     }

@@ -2,7 +2,9 @@ using Elevate.Core.Common;
 using Elevate.Core.Principals;
 using Elevate.Core.Tokens;
 using Elevate.Server.Api;
+using Elevate.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Elevate.Server.Principals;
 
@@ -15,7 +17,8 @@ public static class PrincipalEndpoints
 
     public sealed record NewTokenBody(string? Name, TimeSpan? ExpiresIn);
 
-    public sealed record SetupSecretView(Guid PrincipalId, string Secret, DateTimeOffset ExpiresAt);
+    /// <summary>A one-time secret and the portal link that uses it (to set a password; also a password reset).</summary>
+    public sealed record SetupSecretView(Guid PrincipalId, string Secret, DateTimeOffset ExpiresAt, string Link);
 
     public static RouteGroupBuilder MapPrincipals(this RouteGroupBuilder api)
     {
@@ -43,7 +46,7 @@ public static class PrincipalEndpoints
             .WithSummary("Remove a member; activations it made through the group end.");
 
         api.MapPost("users/{id:guid}/setup-secret", IssueSetupSecretAsync).WithTags("Directory").WithName("IssueSetupSecret")
-            .WithSummary("Issue a one-time secret a new user exchanges for their first token (Elevate Administrator).");
+            .WithSummary("Issue a one-time secret (and portal link) with which a user sets their password or gets a first token; also a password reset (Elevate Administrator).");
         api.MapPost("service-accounts/{id:guid}/tokens", CreateServiceAccountTokenAsync).WithTags("Directory").WithName("CreateServiceAccountToken")
             .WithSummary("Issue a token for a service account; the secret is shown once (Elevate Administrator).");
         return api;
@@ -110,10 +113,14 @@ public static class PrincipalEndpoints
         Guid id, string? cursor, int? limit, TokenService tokens, HttpContext http, CancellationToken ct) =>
         Respond.Page(await tokens.ListAsync(id, cursor, limit, http.Actor(), ct), TokenView.From);
 
-    private static async Task<Results<Created<SetupSecretView>, ProblemHttpResult>> IssueSetupSecretAsync(Guid id, TokenService tokens, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<SetupSecretView>, ProblemHttpResult>> IssueSetupSecretAsync(
+        Guid id, TokenService tokens, IOptions<ElevateOptions> options, HttpContext http, CancellationToken ct)
     {
         var result = await tokens.IssueSetupSecretAsync(id, http.Actor(), ct);
-        return Respond.Created(result, _ => $"/api/v1/principals/{id}", r => new SetupSecretView(id, r.Value, r.Secret.ExpiresAt));
+        var origin = options.Value.PublicUrl is { Length: > 0 } url ? url.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
+
+        // The secret goes after '#': browsers never send that part to a server, so it lands in no access log.
+        return Respond.Created(result, _ => $"/api/v1/principals/{id}", r => new SetupSecretView(id, r.Value, r.Secret.ExpiresAt, $"{origin}/setup#{r.Value}"));
     }
 
     private static async Task<Results<Created<IssuedTokenView>, ProblemHttpResult>> CreateServiceAccountTokenAsync(

@@ -13,13 +13,15 @@ public static class RequestEndpoints
     /// <summary>The dry-run answer: what the request needs and what is wrong with it, nothing changed.</summary>
     public sealed record DryRunView(
         bool ValidateOnly, bool WouldSucceed, RequestStatus? WouldBe, Requirements Requirements, IReadOnlyList<Problems.ProblemItem> Problems,
-        ScheduleView? Schedule, Guid? EligibilityId);
+        ScheduleView? Schedule, Guid? EligibilityId, IReadOnlyList<string> AcceptableFactors);
 
     public static RouteGroupBuilder MapRequests(this RouteGroupBuilder api)
     {
         var requests = api.MapGroup("requests").WithTags("Requests");
         requests.MapPost("", SubmitAsync).WithName("SubmitRequest")
             .WithSummary("Submit a request (selfActivate, selfDeactivate, adminAssign, ...). validateOnly=true answers what it would need. Honours Idempotency-Key and If-Match.");
+        requests.MapPost("challenge", ChallengeAsync).WithName("RequestStepUpChallenge")
+            .WithSummary("A WebAuthn challenge bound to this request's content (same body as POST /requests); answer it with a passkey and send the answer as mfa.webAuthn.");
         requests.MapGet("", ListAsync).WithName("ListRequests").WithSummary("Requests, newest first: yours, or everyone's for readers of assignments (mine=true for yours only).");
         requests.MapGet("{id:guid}", GetAsync).WithName("GetRequest").WithSummary("One request.");
         requests.MapPost("{id:guid}/cancel", CancelAsync).WithName("CancelRequest").WithSummary("Withdraw a pending or scheduled request (its requester or an administrator).");
@@ -46,7 +48,8 @@ public static class RequestEndpoints
                 evaluation.Requirements,
                 evaluation.Problems.Select(p => new Problems.ProblemItem(p.Code, p.Field, p.Message)).ToList(),
                 window is null ? null : new ScheduleView(window.StartsAt, window.EndsAt, window.Length, null),
-                evaluation.Eligibility?.Id));
+                evaluation.Eligibility?.Id,
+                dry.Value.AcceptableFactors));
         }
 
         var key = http.Request.Headers[IdempotencyHeader].ToString();
@@ -76,6 +79,21 @@ public static class RequestEndpoints
         }
 
         return TypedResults.Created($"/api/v1/requests/{outcome.Request.Id}", view);
+    }
+
+    /// <summary>A step-up challenge: <c>options</c> go to <c>navigator.credentials.get</c>, <c>challengeId</c> comes back with the answer.</summary>
+    public sealed record ChallengeView(string ChallengeId, System.Text.Json.JsonElement Options, DateTimeOffset ExpiresAt);
+
+    private static async Task<Results<Ok<ChallengeView>, ProblemHttpResult>> ChallengeAsync(SubmitRequest body, RequestService requests, HttpContext http, CancellationToken ct)
+    {
+        var ceremony = await requests.StepUpChallengeAsync(body, http.Actor(), ct);
+        if (!ceremony.IsSuccess)
+        {
+            return Problems.From(ceremony.Error);
+        }
+
+        using var options = System.Text.Json.JsonDocument.Parse(ceremony.Value.OptionsJson);
+        return TypedResults.Ok(new ChallengeView(ceremony.Value.ChallengeId, options.RootElement.Clone(), ceremony.Value.ExpiresAt));
     }
 
     private static async Task<Results<Ok<PageView<RequestView>>, ProblemHttpResult>> ListAsync(

@@ -240,4 +240,13 @@ public sealed class RoleSettingsRulesTests
         Assert.Equal(code, error.Code);
         Assert.Equal(field, error.Field);
     }
+
+    [Fact]
+    public void Phishing_resistant_mfa_without_mfa_is_refused_and_named()
+    {
+        var errors = RoleSettingsRules.Validate(WithActivation(new ActivationSettings { RequirePhishingResistantMfa = true }));
+
+        Assert.Contains(errors, e => e.Field == "activation.requirePhishingResistantMfa" && e.Code == ErrorCodes.InvalidSettings);
+        Assert.Empty(RoleSettingsRules.Validate(WithActivation(new ActivationSettings { RequireMfa = true, RequirePhishingResistantMfa = true })));
+    }
 }
