@@ -1,12 +1,27 @@
+using Elevate.Core.Access;
+using Elevate.Core.Persistence;
+using Elevate.Core.Principals;
 using Elevate.Core.SignIn;
 using Elevate.Core.Tokens;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 namespace Elevate.Server.Portal.Account;
 
-/// <summary>Personal access tokens for the API and CLI: create (the secret is shown once), see their last use, revoke.</summary>
-public sealed class TokensModel(TokenService tokens, SignInPolicy policy, TimeProvider time) : PortalPage
+/// <summary>
+/// Tokens for the API and CLI: your personal ones, and, for directory administrators, those of service accounts.
+/// Create (the secret is shown once), see the last use, revoke.
+/// </summary>
+public sealed class TokensModel(TokenService tokens, Authorizer authorizer, ElevateDbContext db, SignInPolicy policy, TimeProvider time) : PortalPage
 {
+    [BindProperty]
+    public Guid? ServiceAccountId { get; set; }
+
+    public sealed record ServiceAccountTokens(Principal Account, IReadOnlyList<ApiToken> Tokens);
+
+    /// <summary>Service accounts and their tokens, when the signed-in user administers the directory.</summary>
+    public IReadOnlyList<ServiceAccountTokens>? ServiceAccounts { get; private set; }
+
     [BindProperty]
     public string? Name { get; set; }
 
@@ -42,7 +57,10 @@ public sealed class TokensModel(TokenService tokens, SignInPolicy policy, TimePr
         }
         else
         {
-            var created = await tokens.CreatePersonalAsync(Name, TimeSpan.FromDays(LifetimeDays), Actor, ct);
+            var lifetime = TimeSpan.FromDays(LifetimeDays);
+            var created = ServiceAccountId is { } account
+                ? await tokens.CreateForServiceAccountAsync(account, Name, lifetime, Actor, ct)
+                : await tokens.CreatePersonalAsync(Name, lifetime, Actor, ct);
             if (created.IsSuccess)
             {
                 NewSecret = created.Value.Secret;
@@ -78,6 +96,14 @@ public sealed class TokensModel(TokenService tokens, SignInPolicy policy, TimePr
         {
             Tokens = page.Value.Items;
             NextCursor = page.Value.NextCursor;
+        }
+
+        if (authorizer.Can(Actor, Permission.ManageDirectory))
+        {
+            var accounts = await db.Principals.AsNoTracking().Where(p => p.Kind == PrincipalKind.ServiceAccount).OrderBy(p => p.NormalizedName).Take(100).ToListAsync(ct);
+            var ids = accounts.Select(a => a.Id).ToList();
+            var all = await db.Tokens.AsNoTracking().Where(t => ids.Contains(t.PrincipalId)).OrderByDescending(t => t.CreatedAt).Take(1000).ToListAsync(ct);
+            ServiceAccounts = accounts.Select(a => new ServiceAccountTokens(a, all.Where(t => t.PrincipalId == a.Id).ToList())).ToList();
         }
     }
 }
