@@ -41,7 +41,6 @@ public static class ErrorCodes
     public const string MfaInvalid = "mfa_invalid";
     public const string MfaFactorNotAccepted = "mfa_factor_not_accepted";
     public const string InvalidCredentials = "invalid_credentials";
-    public const string FactorManagementNeedsSession = "factor_management_needs_session";
 
     // 404
     public const string NotFound = "not_found";
@@ -52,6 +51,7 @@ public static class ErrorCodes
     public const string TokenNotFound = "token_not_found";
     public const string AuditEventNotFound = "audit_event_not_found";
     public const string SettingsNotFound = "settings_not_found";
+    public const string FactorNotFound = "factor_not_found";
 
     // 405, 413, 415: written for the framework's own refusals.
     public const string MethodNotAllowed = "method_not_allowed";
@@ -68,7 +68,6 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string AlreadyMember = "already_member";
     public const string NotMember = "not_member";
-    public const string FactorNotFound = "factor_not_found";
 
     // 412
     public const string PreconditionFailed = "precondition_failed";

@@ -4,6 +4,7 @@ using Elevate.Core.Audit;
 using Elevate.Core.Common;
 using Elevate.Core.Persistence;
 using Elevate.Core.Principals;
+using Elevate.Core.SignIn;
 using Fido2NetLib;
 using Fido2NetLib.Objects;
 using Microsoft.EntityFrameworkCore;
@@ -87,7 +88,12 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
             return ElevateError.Conflict(ErrorCodes.InvalidTransition, "There is no authenticator app waiting for confirmation; start again.");
         }
 
-        var secret = protector.Unprotect(TotpPurpose, pending.ProtectedSecret) ?? throw new InvalidOperationException("A stored TOTP secret cannot be decrypted.");
+        // Unreadable only if the Data Protection keys were lost; the pending secret is then useless, so start again.
+        if (protector.Unprotect(TotpPurpose, pending.ProtectedSecret) is not { } secret)
+        {
+            return ElevateError.Conflict(ErrorCodes.InvalidTransition, "This enrolment can no longer be read; start again.");
+        }
+
         if (code is null || Totp.Verify(secret, code, cs.Now, null) is not { } step)
         {
             return ElevateError.Validation(ErrorCodes.MfaInvalid, "code", "That code does not match; type the code your app shows now.");
@@ -264,6 +270,21 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
         ChangeSet cs, Guid principalId, FactorProof proof, ChallengePurpose purpose, byte[]? binding, IReadOnlyCollection<MfaFactor> accepted, CancellationToken ct)
     {
         var user = await cs.Db.Principals.AsNoTracking().FirstAsync(p => p.Id == principalId, ct);
+
+        // Sign-in throttles its own attempts; a step-up comes with a token or session already in hand, so its guesses
+        // are counted here, per user, or a stolen token could try every six-digit code.
+        var guard = purpose == ChallengePurpose.StepUp ? await StepUpGuardAsync(cs, user.Id, ct) : null;
+        if (guard is not null && SignInThrottle.RetryAfter(new ThrottleCounter(guard.Failures, guard.LastFailureAt), ThrottleCounter.None, ThrottleCounter.None, cs.Now) is { } retryAfter
+            && retryAfter > cs.Now)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling((retryAfter - cs.Now).TotalSeconds));
+            cs.Audit(Record("mfa.throttled", user, new { purpose, retryAfter }) with { Outcome = AuditOutcome.Rejected });
+            return new ElevateError(ErrorCodes.SignInThrottled, ErrorKind.Throttled, $"Too many wrong second factors; try again in {seconds} seconds.", "mfa")
+            {
+                Extensions = new Dictionary<string, object?> { ["retryAfter"] = retryAfter, ["retryAfterSeconds"] = seconds },
+            };
+        }
+
         var result = proof switch
         {
             { Totp: { } code } when accepted.Contains(MfaFactor.Totp) => await VerifyTotpAsync(cs, user, code, ct),
@@ -275,6 +296,13 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
                 Extensions = new Dictionary<string, object?> { ["factors"] = accepted.Select(Name).ToArray() },
             },
         };
+
+        if (guard is not null)
+        {
+            var next = result.IsSuccess ? ThrottleCounter.None : SignInThrottle.AfterFailure(new ThrottleCounter(guard.Failures, guard.LastFailureAt), cs.Now);
+            guard.Failures = next.Failures;
+            guard.LastFailureAt = next.LastFailureAt;
+        }
 
         var method = proof.Totp is not null ? "totp" : proof.RecoveryCode is not null ? "recovery_code" : "webauthn";
         cs.Audit(Record(result.IsSuccess ? "mfa.used" : "mfa.failed", user, new { method, purpose, credential = result.IsSuccess ? result.Value.CredentialId : null })
@@ -307,6 +335,19 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
         return result;
     }
 
+    private static async Task<SignInThrottleEntry> StepUpGuardAsync(ChangeSet cs, Guid principalId, CancellationToken ct)
+    {
+        var key = $"stepup:{principalId}";
+        var entry = await cs.Db.SignInThrottle.FirstOrDefaultAsync(t => t.Key == key, ct);
+        if (entry is null)
+        {
+            entry = new SignInThrottleEntry { Key = key };
+            cs.Db.SignInThrottle.Add(entry);
+        }
+
+        return entry;
+    }
+
     public static string Name(MfaFactor factor) => factor switch
     {
         MfaFactor.Totp => "totp",
@@ -321,7 +362,12 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
             return new ElevateError(ErrorCodes.MfaInvalid, ErrorKind.Forbidden, "No authenticator app is enrolled; use a passkey or enrol an app first.", "mfa.totp");
         }
 
-        var secret = protector.Unprotect(TotpPurpose, factor.ProtectedSecret) ?? throw new InvalidOperationException("A stored TOTP secret cannot be decrypted.");
+        if (protector.Unprotect(TotpPurpose, factor.ProtectedSecret) is not { } secret)
+        {
+            // Only if the Data Protection keys were lost (e.g. a database restored without them): say what to do.
+            return new ElevateError(ErrorCodes.MfaInvalid, ErrorKind.Forbidden,
+                "Your authenticator app's secret can no longer be read; use a passkey or a recovery code, then set the app up again.", "mfa.totp");
+        }
 
         // The last used step is read under the change set's lock, so of two instances given the same code at the same
         // moment, the second sees the first's step and refuses.
@@ -421,7 +467,7 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
 
     private WebAuthnCeremony Seal(ChallengePurpose purpose, Guid? principalId, string optionsJson, byte[]? nonce)
     {
-        var now = time.GetUtcNow();
+        var now = time.UtcNow();
         var content = new SealedChallenge(Ids.New(now), purpose, principalId, now + ChallengeLifetime, optionsJson, nonce);
         var id = protector.Protect(ChallengeSeal, JsonSerializer.SerializeToUtf8Bytes(content));
         return new WebAuthnCeremony(id, optionsJson, content.ExpiresAt);

@@ -297,10 +297,6 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
         }
     }
 
-    /// <summary>
-    /// A membership change stamps both ends: the group, so every instance reloads its members, and the member, so a
-    /// request read before the change is read again (its eligibilities through groups may differ).
-    /// </summary>
     /// <summary>Adds a member (stamping both so every instance's index picks it up) and audits it.</summary>
     internal static GroupMembership AddMembership(ChangeSet cs, Principal group, Principal member, string? source)
     {
@@ -334,6 +330,10 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
         return null;
     }
 
+    /// <summary>
+    /// A membership change stamps both ends: the group, so every instance reloads its members, and the member, so a
+    /// request read before the change is read again (its eligibilities through groups may differ).
+    /// </summary>
     private static void StampMembership(ChangeSet cs, Principal group, Principal member)
     {
         cs.Db.Entry(group).State = EntityState.Modified;

@@ -293,7 +293,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
 
     /// <summary>The factors this request's settings accept: passkeys only when the role asks for phishing resistance.</summary>
     private static IReadOnlyList<MfaFactor> Accepted(RequestFacts facts) =>
-        facts.Action == RequestAction.SelfActivate && facts.Settings.Activation.RequirePhishingResistantMfa
+        facts.Action is RequestAction.SelfActivate or RequestAction.SelfExtend && facts.Settings.Activation.RequirePhishingResistantMfa
             ? [MfaFactor.WebAuthn]
             : [MfaFactor.Totp, MfaFactor.WebAuthn];
 
@@ -313,7 +313,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
                 Extensions = new Dictionary<string, object?> { ["factors"] = factors.Select(MfaService.Name).ToArray() },
                 Message = factors.Count > 0 || error.Code != ErrorCodes.MfaRequired
                     ? error.Message
-                    : error.Message + " Enrol an authenticator app or a passkey on your security page first.",
+                    : error.Message + " You have no factor this role accepts; enrol one on your security page first.",
             }
             : error;
 

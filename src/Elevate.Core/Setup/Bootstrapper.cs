@@ -17,7 +17,7 @@ public sealed record BootstrapResult(Principal? Administrator, string? SetupSecr
 /// <summary>
 /// Makes a database ready for use: Elevate's built-in roles exist, and an empty installation gets its first
 /// administrator, who holds Elevate Administrator permanently (the break-glass holder the safeguard keeps) and receives
-/// a one-time setup secret. Until any token exists, every start issues a fresh secret (the older one stops working),
+/// a one-time setup secret. Until a token or a password exists, every start issues a fresh secret (the older one stops working),
 /// so a lost console line never locks the installation out.
 /// </summary>
 public sealed class Bootstrapper(ChangeSets changes)

@@ -18,9 +18,6 @@ public sealed record SignInPolicy
     /// </summary>
     public bool RequireSecondFactor { get; init; } = true;
 
-    /// <summary>How long after the password the second factor may be given.</summary>
-    public TimeSpan SecondFactorWindow { get; init; } = TimeSpan.FromMinutes(5);
-
     /// <summary>Managing factors and tokens needs a sign-in at most this old (a stolen session alone cannot add a factor).</summary>
     public TimeSpan RecentSignIn { get; init; } = TimeSpan.FromMinutes(15);
 }

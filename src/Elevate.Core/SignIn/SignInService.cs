@@ -14,6 +14,9 @@ public sealed record ClientInfo(string? Address, string? UserAgent, string? Corr
 /// <summary>The password was right; <see cref="Factors"/> says which second factors the user may now present.</summary>
 public sealed record PasswordVerified(Guid PrincipalId, string Name, IReadOnlyList<MfaFactor> Factors);
 
+/// <summary>A password set with a setup secret: a session, or (for a user with factors) the factors to ask for next.</summary>
+public sealed record SetupOutcome(UserSession? Session, PasswordVerified User);
+
 /// <summary>A session that is still good, with who it belongs to.</summary>
 public sealed record ValidSession(UserSession Session, Guid PrincipalId, string Name, string DisplayName);
 
@@ -232,10 +235,17 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
 
     /// <summary>
     /// Sets a password with a one-time setup secret: the first administrator's, or a link an administrator issued (for
-    /// a new user, or as a password reset). Ends the user's other sessions and signs this browser in.
+    /// a new user, or as a password reset), and ends the user's other sessions. A user without a second factor is
+    /// signed in (to enrol one); a user with one must still present it (<see cref="SetupOutcome.Session"/> is null),
+    /// so a reset link alone, in an administrator's hands, does not open someone's account.
     /// </summary>
-    public async Task<Result<UserSession>> SetPasswordWithSecretAsync(string? secretValue, string? password, ClientInfo client, CancellationToken ct)
+    public async Task<Result<SetupOutcome>> SetPasswordWithSecretAsync(string? secretValue, string? password, ClientInfo client, CancellationToken ct)
     {
+        if (!policy.LocalAccounts)
+        {
+            return ElevateError.Forbidden("Passwords are turned off here; sign in with single sign-on.");
+        }
+
         var invalid = new ElevateError(ErrorCodes.SetupSecretInvalid, ErrorKind.Forbidden, "This link is wrong, used or expired; ask an administrator for a new one.", "secret");
         if (secretValue is null || !secretValue.StartsWith(Secrets.SetupPrefix, StringComparison.Ordinal) || secretValue.Length > 100)
         {
@@ -268,7 +278,15 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
         var ended = await EndSessionsAsync(cs, user.Id, SessionEndReason.PasswordChanged, null, ct);
         cs.Audit(new AuditRecord("setup_secret.redeemed") { PrincipalId = user.Id, PrincipalName = user.Name, Details = AuditDetails.Of(new { secretId = tracked.Id, use = "password" }) });
         cs.Audit(new AuditRecord(hadPassword ? "password.reset" : "password.set") { PrincipalId = user.Id, PrincipalName = user.Name, Details = AuditDetails.Of(new { otherSessionsEnded = ended }) });
-        return await FinishAsync(cs, user, "setup_secret", null, client, ct);
+        var verified = new PasswordVerified(user.Id, user.Name, (await mfa.OverviewAsync(user.Id, ct)).Factors);
+        if (verified.Factors.Count > 0)
+        {
+            var committed = await cs.CommitAsync(ct);
+            return committed.IsSuccess ? new SetupOutcome(null, verified) : committed.Error;
+        }
+
+        var session = await FinishAsync(cs, user, "setup_secret", null, client, ct);
+        return session.IsSuccess ? new SetupOutcome(session.Value, verified) : session.Error;
     }
 
     /// <summary>The user's counters in the store, for tests and the account page.</summary>

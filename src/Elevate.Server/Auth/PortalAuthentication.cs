@@ -24,6 +24,7 @@ public static class PortalAuthentication
     public const string PortalPolicy = "Portal";
     public const string SessionIdClaim = "elevate:session_id";
     public const string OidcSchemePrefix = "oidc-";
+    public const string ReturnUrlClaim = "elevate:return_url";
 
     public static AuthenticationBuilder AddPortalAuthentication(this AuthenticationBuilder auth)
     {
@@ -96,6 +97,22 @@ public static class PortalAuthentication
     {
         await http.SignInAsync(SessionScheme, SessionPrincipal(session.PrincipalId, name, session.Id), new AuthenticationProperties { IsPersistent = false });
         await http.SignOutAsync(PendingScheme);
+    }
+
+    /// <summary>
+    /// Half signed in: the password was right and a second factor is due. This short-lived cookie only tells the
+    /// factor page whose factor to ask for.
+    /// </summary>
+    public static async Task StartSecondFactorAsync(this HttpContext http, PasswordVerified user, string? returnUrl)
+    {
+        var pending = new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(CallerContext.PrincipalIdClaim, user.PrincipalId.ToString()),
+                new Claim(ClaimTypes.Name, user.Name),
+                new Claim(ReturnUrlClaim, SsoEndpoints.LocalOrHome(returnUrl)),
+            ],
+            PendingScheme));
+        await http.SignInAsync(PendingScheme, pending);
     }
 
     public static Guid? SessionId(this ClaimsPrincipal user) =>

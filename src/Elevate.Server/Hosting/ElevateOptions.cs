@@ -179,6 +179,11 @@ public sealed class ElevateOptions
             yield return "Elevate:SignIn: IdleTimeout is at least 1 minute and AbsoluteLifetime between IdleTimeout and 30 days.";
         }
 
+        if (SignIn.RecentSignIn < TimeSpan.FromMinutes(1) || SignIn.RecentSignIn > SignIn.AbsoluteLifetime)
+        {
+            yield return "Elevate:SignIn:RecentSignIn is at least 1 minute and at most AbsoluteLifetime.";
+        }
+
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < Authentication.OpenIdConnect.Providers.Count; i++)
         {

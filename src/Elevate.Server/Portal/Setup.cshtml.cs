@@ -33,11 +33,11 @@ public sealed class SetupModel(SignInService signIn) : PageModel
             return Page();
         }
 
-        var session = await signIn.SetPasswordWithSecretAsync(Secret?.Trim(), NewPassword, HttpContext.Client(), ct);
+        var outcome = await signIn.SetPasswordWithSecretAsync(Secret?.Trim(), NewPassword, HttpContext.Client(), ct);
         NewPassword = ConfirmPassword = null;
-        if (!session.IsSuccess)
+        if (!outcome.IsSuccess)
         {
-            foreach (var e in session.Error.Others.Prepend(session.Error))
+            foreach (var e in outcome.Error.Others.Prepend(outcome.Error))
             {
                 ModelState.AddModelError(e.Field == "password" ? nameof(NewPassword) : e.Field == "secret" ? nameof(Secret) : "", e.Message);
             }
@@ -45,8 +45,14 @@ public sealed class SetupModel(SignInService signIn) : PageModel
             return Page();
         }
 
-        var name = (await signIn.ValidateAsync(session.Value.Id, ct))?.Name ?? "";
-        await HttpContext.SignInSessionAsync(session.Value, name);
+        if (outcome.Value.Session is not { } session)
+        {
+            // The user already has a second factor: the new password alone does not sign them in.
+            await HttpContext.StartSecondFactorAsync(outcome.Value.User, "/");
+            return Redirect("/signin/factor");
+        }
+
+        await HttpContext.SignInSessionAsync(session, outcome.Value.User.Name);
         return Redirect("/account/security?enrol=required");
     }
 }

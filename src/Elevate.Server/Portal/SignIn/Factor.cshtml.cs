@@ -102,7 +102,7 @@ public sealed class FactorModel(SignInService signIn, MfaService mfa) : PageMode
         var result = await HttpContext.AuthenticateAsync(PortalAuthentication.PendingScheme);
         var user = result.Principal;
         return result.Succeeded && user is not null && Guid.TryParse(user.FindFirstValue(CallerContext.PrincipalIdClaim), out var id)
-            ? new Pending(id, user.Identity?.Name ?? "", user.FindFirstValue(IndexModel.ReturnUrlClaim) ?? "/")
+            ? new Pending(id, user.Identity?.Name ?? "", user.FindFirstValue(PortalAuthentication.ReturnUrlClaim) ?? "/")
             : null;
     }
 }

@@ -16,8 +16,6 @@ namespace Elevate.Server.Portal.SignIn;
 /// <summary>The sign-in page: password (then a second factor), a passkey alone, or a configured single sign-on provider.</summary>
 public sealed class IndexModel(SignInService signIn, MfaService mfa, IOptions<ElevateOptions> options) : PageModel
 {
-    public const string ReturnUrlClaim = "elevate:return_url";
-
     [BindProperty]
     public string? UserName { get; set; }
 
@@ -78,15 +76,7 @@ public sealed class IndexModel(SignInService signIn, MfaService mfa, IOptions<El
             return signIn.Policy.RequireSecondFactor ? Redirect("/account/security?enrol=required") : LocalRedirect(SsoEndpoints.LocalOrHome(ReturnUrl));
         }
 
-        // Half signed in: this short-lived cookie lets the factor page know whose factor to ask for, nothing more.
-        var pending = new ClaimsPrincipal(new ClaimsIdentity(
-            [
-                new Claim(CallerContext.PrincipalIdClaim, user.PrincipalId.ToString()),
-                new Claim(ClaimTypes.Name, user.Name),
-                new Claim(ReturnUrlClaim, SsoEndpoints.LocalOrHome(ReturnUrl)),
-            ],
-            PortalAuthentication.PendingScheme));
-        await HttpContext.SignInAsync(PortalAuthentication.PendingScheme, pending);
+        await HttpContext.StartSecondFactorAsync(user, ReturnUrl);
         return Redirect("/signin/factor");
     }
 
