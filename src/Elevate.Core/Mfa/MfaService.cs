@@ -31,7 +31,7 @@ public sealed record TotpEnrolment(string Secret, string KeyUri);
 /// run inside the caller's change set, so "this code was used" is written in the same commit as what it allowed, and
 /// two instances can never both accept the same code.
 /// </summary>
-public sealed class MfaService(ChangeSets changes, ISecretProtector protector, IWebAuthnRelyingPartySource relyingParty, TimeProvider time)
+public sealed class MfaService(ChangeSets changes, ISecretProtector protector, IWebAuthnRelyingPartySource relyingParty, Access.Authorizer authorizer, TimeProvider time)
 {
     public static readonly TimeSpan ChallengeLifetime = TimeSpan.FromMinutes(5);
     public const int MaxPasskeys = 20;
@@ -122,6 +122,40 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
         cs.Audit(Record("mfa.totp_removed", user));
         var committed = await cs.CommitAsync(ct);
         return committed.IsSuccess ? true : committed.Error;
+    }
+
+    /// <summary>
+    /// An administrator's reset of another user's second factors (a lost phone and no recovery codes): every factor,
+    /// recovery code and session of the user goes, and the user enrols anew after signing in with a setup link. Never
+    /// one's own: with a token in hand, that would be removing a factor without presenting one.
+    /// </summary>
+    public async Task<Result<int>> ResetAsync(Guid userId, Actor actor, CancellationToken ct)
+    {
+        if (authorizer.Require(actor, Access.Permission.ManageDirectory) is { } denied)
+        {
+            return denied;
+        }
+
+        if (userId == actor.PrincipalId)
+        {
+            return ElevateError.Forbidden("Administrators do not reset their own factors; remove or replace them on the security page, or ask another administrator.");
+        }
+
+        await using var cs = await changes.BeginAsync(actor, ct);
+        var user = await cs.Db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == userId && p.Kind == PrincipalKind.User, ct);
+        if (user is null)
+        {
+            return ElevateError.NotFound(ErrorCodes.PrincipalNotFound, "id", "No user has this id.");
+        }
+
+        var removed = await cs.Db.TotpFactors.Where(t => t.PrincipalId == userId).ExecuteDeleteAsync(ct)
+            + await cs.Db.WebAuthnCredentials.Where(c => c.PrincipalId == userId).ExecuteDeleteAsync(ct);
+        var codes = await cs.Db.RecoveryCodes.Where(r => r.PrincipalId == userId).ExecuteDeleteAsync(ct);
+        var sessions = await cs.Db.Sessions.Where(x => x.PrincipalId == userId && x.EndedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.EndedAt, cs.Now).SetProperty(x => x.EndReason, SessionEndReason.SignedOutEverywhere), ct);
+        cs.Audit(Record("mfa.reset", user, new { factorsRemoved = removed, recoveryCodesRemoved = codes, sessionsEnded = sessions }));
+        var committed = await cs.CommitAsync(ct);
+        return committed.IsSuccess ? removed : committed.Error;
     }
 
     /// <summary>Replaces every recovery code with ten new ones, shown once.</summary>

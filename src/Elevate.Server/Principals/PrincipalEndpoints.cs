@@ -47,6 +47,8 @@ public static class PrincipalEndpoints
 
         api.MapPost("users/{id:guid}/setup-secret", IssueSetupSecretAsync).WithTags("Directory").WithName("IssueSetupSecret")
             .WithSummary("Issue a one-time secret (and portal link) with which a user sets their password or gets a first token; also a password reset (Elevate Administrator).");
+        api.MapDelete("users/{id:guid}/factors", ResetFactorsAsync).WithTags("Directory").WithName("ResetUserFactors")
+            .WithSummary("Remove every second factor, recovery code and session of another user who lost theirs; they enrol anew (Elevate Administrator).");
         api.MapPost("service-accounts/{id:guid}/tokens", CreateServiceAccountTokenAsync).WithTags("Directory").WithName("CreateServiceAccountToken")
             .WithSummary("Issue a token for a service account; the secret is shown once (Elevate Administrator).");
         return api;
@@ -122,6 +124,13 @@ public static class PrincipalEndpoints
         // The secret goes after '#': browsers never send that part to a server, so it lands in no access log.
         return Respond.Created(result, _ => $"/api/v1/principals/{id}", r => new SetupSecretView(id, r.Value, r.Secret.ExpiresAt, $"{origin}/setup#{r.Value}"));
     }
+
+    /// <summary>What a factor reset removed.</summary>
+    public sealed record FactorResetView(Guid PrincipalId, int FactorsRemoved);
+
+    private static async Task<Results<Ok<FactorResetView>, ProblemHttpResult>> ResetFactorsAsync(
+        Guid id, Elevate.Core.Mfa.MfaService mfa, HttpContext http, CancellationToken ct) =>
+        Respond.Ok(await mfa.ResetAsync(id, http.Actor(), ct), removed => new FactorResetView(id, removed));
 
     private static async Task<Results<Created<IssuedTokenView>, ProblemHttpResult>> CreateServiceAccountTokenAsync(
         Guid id, NewTokenBody body, TokenService tokens, HttpContext http, CancellationToken ct)
