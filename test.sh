@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every Elevate test: formatting, the domain's unit tests, and the integration tests on SQLite and PostgreSQL.
-# On a fresh Debian machine it installs what is missing (PostgreSQL from apt), starts a throwaway PostgreSQL
-# cluster on loopback for the PostgreSQL tests, and stops it again whatever happens.
+# Runs every Elevate test: formatting, the domain's unit tests, the integration tests on SQLite and PostgreSQL, and
+# the browser tests in headless Chromium.
+# On a fresh Debian machine it installs what is missing (PostgreSQL and Chromium from apt), starts a throwaway
+# PostgreSQL cluster on loopback for the PostgreSQL tests, and stops it again whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,11 +14,24 @@ need_apt=()
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
+# The browser tests drive Debian's Chromium through Playwright (whose driver ships in its NuGet package); Playwright
+# never downloads a browser. Chromium's recommended packages are desktop services a headless browser does not use, so
+# only the browser and a font set for page text come along.
+need_browser=()
+[ -x /usr/bin/chromium ] || need_browser+=(chromium)
+dpkg -s fonts-liberation >/dev/null 2>&1 || need_browser+=(fonts-liberation)
+if [ ${#need_apt[@]} -gt 0 ] || [ ${#need_browser[@]} -gt 0 ]; then
+  as_root apt-get update -qq
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "Installing ${need_apt[*]}"
-  as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+if [ ${#need_browser[@]} -gt 0 ]; then
+  log "Installing ${need_browser[*]}"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need_browser[@]}" >/dev/null
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required (dotnet on PATH)." >&2
@@ -67,6 +81,9 @@ dotnet test tests/Elevate.Core.Tests --no-build -c Release --logger "console;ver
 
 log "Integration tests on SQLite and PostgreSQL"
 dotnet test tests/Elevate.Server.Tests --no-build -c Release --logger "console;verbosity=minimal"
+
+log "Browser tests (headless Chromium)"
+dotnet test tests/Elevate.Browser.Tests --no-build -c Release --logger "console;verbosity=minimal"
 
 log "README walkthrough against a freshly started server"
 ./scripts/readme-walkthrough.sh
