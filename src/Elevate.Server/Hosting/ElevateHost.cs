@@ -89,7 +89,19 @@ public static class ElevateHost
 
         // Data Protection keys live in the database: cookies and encrypted TOTP secrets made by one instance are
         // readable by every other, and survive restarts and redeployments.
-        services.AddDataProtection().SetApplicationName("Elevate").PersistKeysToDbContext<ElevateDbContext>();
+        // With a certificate configured the keys are also encrypted in the database, so a copy of the database alone
+        // does not reveal TOTP secrets. Read here, while services are registered (Data Protection takes the
+        // certificate no later); a file that cannot be loaded is reported by the options validator at start.
+        var dataProtection = services.AddDataProtection().SetApplicationName("Elevate").PersistKeysToDbContext<ElevateDbContext>();
+        var keyCertificate = new ElevateOptions.DataProtectionOptions
+        {
+            CertificatePath = builder.Configuration[$"{ElevateOptions.Section}:DataProtection:CertificatePath"],
+            CertificatePassword = builder.Configuration[$"{ElevateOptions.Section}:DataProtection:CertificatePassword"],
+        }.TryLoadCertificate();
+        if (keyCertificate is not null)
+        {
+            dataProtection.ProtectKeysWithCertificate(keyCertificate).UnprotectKeysWithAnyCertificate(keyCertificate);
+        }
 
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<SchedulerService>();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Elevate.Core.Persistence;
 
 namespace Elevate.Server.Hosting;
@@ -30,6 +31,35 @@ public sealed class ElevateOptions
     public string? PublicUrl { get; set; }
 
     public SignInOptions SignIn { get; set; } = new();
+
+    public DataProtectionOptions DataProtection { get; set; } = new();
+
+    /// <summary>How the keys that encrypt TOTP secrets and cookies are themselves protected in the database.</summary>
+    public sealed class DataProtectionOptions
+    {
+        /// <summary>A PKCS#12 (.pfx) file whose certificate encrypts the keys; every instance needs the same file.</summary>
+        public string? CertificatePath { get; set; }
+
+        public string? CertificatePassword { get; set; }
+
+        private X509Certificate2? _certificate;
+
+        public X509Certificate2? LoadCertificate() =>
+            CertificatePath is { Length: > 0 } path ? _certificate ??= X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword) : null;
+
+        /// <summary>The certificate, or null when none is configured or it cannot be loaded (the validator says why).</summary>
+        public X509Certificate2? TryLoadCertificate()
+        {
+            try
+            {
+                return CertificatePath is { Length: > 0 } path && File.Exists(path) && LoadCertificate() is { HasPrivateKey: true } certificate ? certificate : null;
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                return null;
+            }
+        }
+    }
 
     public AuthenticationOptions Authentication { get; set; } = new();
 
@@ -126,6 +156,23 @@ public sealed class ElevateOptions
         public IList<string> TrustedProxies { get; } = [];
     }
 
+    private string? CertificateProblem(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return $"no file at '{path}'.";
+        }
+
+        try
+        {
+            return DataProtection.LoadCertificate() is { HasPrivateKey: true } ? null : "the certificate has no private key.";
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            return $"the file cannot be read as PKCS#12 with the given password ({e.Message}).";
+        }
+    }
+
     public string ResolveConnectionString() => Database.Provider switch
     {
         DatabaseProvider.Sqlite => Database.ConnectionString ?? $"Data Source={Path.Combine(DataDirectory, "elevate.db")}",
@@ -167,6 +214,11 @@ public sealed class ElevateOptions
         if (ChangePollInterval <= TimeSpan.Zero)
         {
             yield return "Elevate:ChangePollInterval must be positive.";
+        }
+
+        if (DataProtection.CertificatePath is { Length: > 0 } certificatePath && CertificateProblem(certificatePath) is { } certificateProblem)
+        {
+            yield return $"Elevate:DataProtection:CertificatePath: {certificateProblem}";
         }
 
         if (PublicUrl is { Length: > 0 } && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var publicUri) || publicUri.Scheme is not ("https" or "http")))
