@@ -152,7 +152,7 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
             + await cs.Db.WebAuthnCredentials.Where(c => c.PrincipalId == userId).ExecuteDeleteAsync(ct);
         var codes = await cs.Db.RecoveryCodes.Where(r => r.PrincipalId == userId).ExecuteDeleteAsync(ct);
         var sessions = await cs.Db.Sessions.Where(x => x.PrincipalId == userId && x.EndedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.EndedAt, cs.Now).SetProperty(x => x.EndReason, SessionEndReason.SignedOutEverywhere), ct);
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.EndedAt, cs.Now).SetProperty(x => x.EndReason, SessionEndReason.FactorsReset), ct);
         cs.Audit(Record("mfa.reset", user, new { factorsRemoved = removed, recoveryCodesRemoved = codes, sessionsEnded = sessions }));
         var committed = await cs.CommitAsync(ct);
         return committed.IsSuccess ? removed : committed.Error;

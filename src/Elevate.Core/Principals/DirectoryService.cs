@@ -107,6 +107,10 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
             principal.Enabled = false;
             principal.DisabledAt = cs.Now;
             await EndGrantsOfDisabledAsync(cs, audit, principal, ct);
+
+            // Ended, not merely refused while disabled: enabling the user again must not revive a session someone holds.
+            await cs.Db.Sessions.Where(s => s.PrincipalId == principal.Id && s.EndedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedAt, cs.Now).SetProperty(s => s.EndReason, SignIn.SessionEndReason.UserDisabled), ct);
         }
         else if (input.Enabled == true && !principal.Enabled)
         {
@@ -336,9 +340,16 @@ public sealed class DirectoryService(ChangeSets changes, Authorizer authorizer)
     /// </summary>
     private static void StampMembership(ChangeSet cs, Principal group, Principal member)
     {
-        cs.Db.Entry(group).State = EntityState.Modified;
-        cs.Db.Principals.Attach(member);
-        cs.Db.Entry(member).State = EntityState.Modified;
+        // A principal added in this same change set (a user created at first single sign-on) is inserted, and so
+        // stamped, anyway; marking it modified would turn its insert into an update of a row that does not exist.
+        foreach (var principal in new[] { group, member })
+        {
+            var entry = cs.Db.Entry(principal);
+            if (entry.State != EntityState.Added)
+            {
+                entry.State = EntityState.Modified;
+            }
+        }
     }
 
     private static async Task<(Principal? Group, Principal? Member, ElevateError? Error)> LoadMembershipAsync(ElevateDbContext db, Guid groupId, Guid memberId, CancellationToken ct)

@@ -28,6 +28,7 @@ public static class RequestAudit
                 duration = r.Duration,
                 requiresApproval = r.RequiresApproval,
                 requiresMfa = r.RequiresMfa,
+                mfaMethod = r.MfaMethod,
             }),
         };
     }

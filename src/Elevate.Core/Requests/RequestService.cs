@@ -125,7 +125,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
             if (!verified.IsSuccess)
             {
                 var committedFailure = await cs.CommitAsync(ct);
-                return committedFailure.IsSuccess ? WithFactors(verified.Error, accepted) : committedFailure.Error;
+                return committedFailure.IsSuccess ? WithFactors(verified.Error, await AcceptableFactorsAsync(facts, ct)) : committedFailure.Error;
             }
 
             facts = facts with { MfaPresented = true };

@@ -29,6 +29,9 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
 {
     public static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>One turn at a time per account (striped: a bounded set of gates, shared by accounts that hash alike).</summary>
+    private static readonly KeyedTurns AccountTurns = new(256);
+
     public SignInPolicy Policy => policy;
 
     /// <summary>The first step: user name and password. Returns the factors to ask for next, or a session when the user has none.</summary>
@@ -48,6 +51,11 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
         var normalized = Principal.Normalize(name);
         var user = await changes.Db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalized && p.Kind == PrincipalKind.User, ct);
         var keys = Keys(user?.Id, normalized, client.Address);
+
+        // Guesses at one account take turns here, from the throttle check to the recorded failure, so a burst of
+        // simultaneous guesses is slowed like the same guesses one after another. (Several instances can each let one
+        // through at a time; the counters they share still catch up at once.)
+        using var turn = await AccountTurns.EnterAsync(keys.Account, ct);
         if (await ThrottledUntilAsync(keys, ct) is { } retryAfter)
         {
             return await ThrottledAsync(user, name, retryAfter, client, ct);
@@ -105,6 +113,7 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
         }
 
         var keys = Keys(user.Id, user.NormalizedName, client.Address);
+        using var turn = await AccountTurns.EnterAsync(keys.Account, ct);
         if (await ThrottledUntilAsync(keys, ct) is { } retryAfter)
         {
             return await ThrottledAsync(user, user.Name, retryAfter, client, ct);
@@ -215,10 +224,20 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
             return weak;
         }
 
+        // The current password is a guess like any sign-in: the same counters slow it down, so a session left open is
+        // no way to find out the password.
+        var keys = Keys(user.Id, user.NormalizedName, actor.ClientAddress);
+        using var turn = await AccountTurns.EnterAsync(keys.Account, ct);
+        if (await ThrottledUntilAsync(keys, ct) is { } retryAfter)
+        {
+            return await ThrottledAsync(user, user.Name, retryAfter, new ClientInfo(actor.ClientAddress, null, actor.CorrelationId), ct);
+        }
+
         var credential = await changes.Db.LocalCredentials.AsNoTracking().FirstOrDefaultAsync(c => c.PrincipalId == user.Id, ct);
         if (credential is not null && (current is null || hasher.Verify(credential.PasswordHash, current) == PasswordCheck.Invalid))
         {
             await using var failed = await changes.BeginAsync(actor, ct);
+            await CountFailureAsync(failed, keys, ct);
             failed.Audit(new AuditRecord("password.change_failed") { Outcome = AuditOutcome.Rejected, PrincipalId = user.Id, PrincipalName = user.Name });
             await failed.CommitAsync(ct);
             return new ElevateError(ErrorCodes.InvalidCredentials, ErrorKind.Forbidden, "The current password is not right.", "currentPassword");
@@ -310,7 +329,7 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
             Outcome = AuditOutcome.Rejected,
             PrincipalId = user?.Id,
             PrincipalName = user?.Name,
-            Details = AuditDetails.Of(new { userName = user is null ? Printable(typedName) : null, retryAfter }),
+            Details = AuditDetails.Of(new { userNameHash = user is null ? NameHash(typedName) : null, retryAfter }),
         });
         await cs.CommitAsync(ct);
         var seconds = Math.Max(1, (int)Math.Ceiling((retryAfter - time.UtcNow()).TotalSeconds));
@@ -339,12 +358,15 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
         Outcome = AuditOutcome.Rejected,
         PrincipalId = user?.Id,
         PrincipalName = user?.Name,
-        Details = AuditDetails.Of(new { reason, userName = user is null ? Printable(typedName) : null }),
+        Details = AuditDetails.Of(new { reason, userNameHash = user is null ? NameHash(typedName) : null }),
     };
 
-    /// <summary>What someone typed as a user name, if it is printable text; recorded to spot password spraying.</summary>
-    private static string? Printable(string typed) =>
-        TextRules.Check(typed, "userName", TextRules.NameMaxLength, required: true) is null ? typed : null;
+    /// <summary>
+    /// For a name that matches no user, a short hash instead of the text: enough to see one name tried again and again
+    /// (spraying), without keeping what people type into the box, which is now and then their password.
+    /// </summary>
+    private static string NameHash(string typed) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Principal.Normalize(typed))))[..16];
 
     private static async Task CountFailureAsync(ChangeSet cs, (string Pair, string Account, string Address) keys, CancellationToken ct)
     {

@@ -41,4 +41,10 @@ public enum SessionEndReason
 
     /// <summary>The password was changed or reset; other sessions end so a thief's session does not survive it.</summary>
     PasswordChanged,
+
+    /// <summary>An administrator disabled the user.</summary>
+    UserDisabled,
+
+    /// <summary>An administrator reset the user's second factors.</summary>
+    FactorsReset,
 }

@@ -45,13 +45,13 @@ public sealed record RequestView(
     Guid Id, RequestAction Action, AssignmentKind Kind, Guid PrincipalId, Guid RoleId, string Scope, Guid? TargetAssignmentId,
     Guid? EligibilityId, ScheduleView Schedule, string? Justification, TicketInput? Ticket, Guid? RequestedById,
     DateTimeOffset CreatedAt, RequestStatus Status, string? StatusReason, DateTimeOffset? CompletedAt, Guid? ResultAssignmentId,
-    bool RequiresApproval, bool RequiresMfa, AssignmentView? Assignment)
+    bool RequiresApproval, bool RequiresMfa, string? MfaMethod, AssignmentView? Assignment)
 {
     public static RequestView From(AssignmentRequest r, Assignment? assignment, DateTimeOffset now) => new(
         r.Id, r.Action, r.AssignmentKind, r.PrincipalId, r.RoleId, r.Scope, r.TargetAssignmentId, r.EligibilityId,
         new ScheduleView(r.StartsAt, r.EndsAt, r.Duration, r.Expiration), r.Justification,
         r.TicketNumber is null ? null : new TicketInput(r.TicketSystem, r.TicketNumber), r.RequestedById, r.CreatedAt, r.Status,
-        r.StatusReason, r.CompletedAt, r.ResultAssignmentId, r.RequiresApproval, r.RequiresMfa,
+        r.StatusReason, r.CompletedAt, r.ResultAssignmentId, r.RequiresApproval, r.RequiresMfa, r.MfaMethod,
         assignment is null ? null : AssignmentView.From(assignment, now));
 }
 

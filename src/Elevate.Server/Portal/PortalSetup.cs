@@ -20,7 +20,12 @@ public static class PortalSetup
             o.Conventions.AuthorizeFolder("/", PortalAuthentication.PortalPolicy);
             o.Conventions.AllowAnonymousToFolder("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Setup");
-        }).AddMvcOptions(o => o.Filters.Add<SecondFactorEnrolmentFilter>());
+        })
+        .AddMvcOptions(o => o.Filters.Add<SecondFactorEnrolmentFilter>())
+
+        // No client-side validation scripts: without this the validation summary renders a hidden item with an inline
+        // style, which the portal's Content-Security-Policy refuses.
+        .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         services.AddAntiforgery(o =>
         {

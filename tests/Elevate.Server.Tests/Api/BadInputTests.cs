@@ -73,6 +73,8 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
         Raw("an approver who does not exist", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => new JsonObject { ["activation"] = new JsonObject { ["approval"] = new JsonObject { ["required"] = true, ["approvers"] = new JsonArray(Guid.NewGuid().ToString()) } } }.ToJsonString(), 404, "principal_not_found", "activation.approval.approvers[0]"),
         // A rule (422), but refused before anything is written or audited, so it changes nothing like an input error.
         Raw("a group as a member of a group (a rule)", f => f.Admin, HttpMethod.Put, f => $"/api/v1/groups/{f.GroupId}/members/{f.OtherGroupId}", _ => "", 422, "wrong_principal_kind", "memberId"),
+        new("a factor reset of no user", f => f.Admin.DeleteAsync($"/api/v1/users/{Guid.NewGuid()}/factors"), 404, "principal_not_found", "id"),
+        new("a factor reset of a group", f => f.Admin.DeleteAsync($"/api/v1/users/{f.GroupId}/factors"), 404, "principal_not_found", "id"),
         Get("an unknown request id", f => f.Admin, _ => $"{Requests}/{Guid.NewGuid()}", 404, "request_not_found", "id"),
         Get("an unknown audit sequence", f => f.Admin, _ => "/api/v1/audit/events/999999", 404, "audit_event_not_found", "sequence"),
         Get("a role id in the path that is not a GUID", f => f.Admin, _ => "/api/v1/roles/db-admin", 404, "not_found", null),
@@ -102,8 +104,19 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
         Get("an audit export in an unknown format", f => f.Admin, _ => "/api/v1/audit/export?format=xml", 400, "invalid_value", "format"),
         Get("a check that names no principal", f => f.Alice.Client, f => $"/api/v1/check?role={f.RoleId}", 400, "required", "principal"),
 
+        // A second factor sent with a request (step-up)
+        Activation("mfa with no factor in it", (_, b) => b.With("mfa", new JsonObject()), 400, "invalid_value", "mfa"),
+        Activation("mfa with both a code and a passkey answer", (_, b) => b.With("mfa", new JsonObject { ["totp"] = "123456", ["webAuthn"] = new JsonObject { ["challengeId"] = "c", ["credential"] = new JsonObject() } }), 400, "invalid_value", "mfa"),
+        Activation("mfa given as a bare code", (_, b) => b.With("mfa", "123456"), 400, "invalid_type", "mfa"),
+        Activation("an mfa.totp of 21 characters", (_, b) => b.With("mfa", new JsonObject { ["totp"] = new string('1', 21) }), 400, "invalid_value", "mfa.totp"),
+        Activation("an unknown field in mfa", (_, b) => b.With("mfa", new JsonObject { ["totp"] = "123456", ["sms"] = "123456" }), 400, "unknown_field", "mfa.sms"),
+        Activation("an mfa.webAuthn answer without its challengeId", (_, b) => b.With("mfa", new JsonObject { ["webAuthn"] = new JsonObject { ["credential"] = new JsonObject() } }), 400, "required", "mfa.webAuthn.challengeId"),
+        Raw("malformed JSON for a step-up challenge", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/challenge", _ => """{"action":""", 400, "malformed_json", "body"),
+        Raw("an unknown field in a step-up challenge request", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/challenge", f => f.Activation().With("colour", "red").ToJsonString(), 400, "unknown_field", "colour"),
+
         // Role settings
         Raw("an activation maximum of 25 hours", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"maxDuration":"PT25H"}}""", 400, "invalid_settings", "activation.maxDuration"),
+        Raw("phishing-resistant MFA without MFA", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"requirePhishingResistantMfa":true}}""", 400, "invalid_settings", "activation.requirePhishingResistantMfa"),
         Raw("a justification pattern that is not a regex", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"justificationPattern":"(["}}""", 400, "invalid_pattern", "activation.justificationPattern"),
 
         // Headers

@@ -10,7 +10,8 @@ namespace Elevate.Server.Tests.Api;
 /// built-in role active) and as the administrator (Elevate Administrator active); an endpoint with no expectation in
 /// the table below fails the walk, so a new endpoint cannot ship without someone deciding who may call it. Then the
 /// finer rules: what Privileged Role Administrators and Auditors may do, that nobody grants themselves, and that a
-/// plain user cannot see or end another user's access.
+/// plain user cannot see or end another user's access. The portal's pages are walked too: the API's bearer tokens
+/// open none of them (every caller here is sent to sign in), since the portal knows only its own session cookie.
 /// </summary>
 public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(kind)
 {
@@ -20,6 +21,10 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
     private const int Unauthenticated = 401;
     private const int Forbidden = 403;
     private const int NotFound = 404;
+    private const int ToSignIn = 302;
+
+    /// <summary>How the app lists a Razor page's route: one endpoint for every method.</summary>
+    private const string AnyMethod = "(any method)";
 
     private static readonly Guid ElevateAdministrator = BuiltInRoles.IdOf(BuiltInRole.ElevateAdministrator);
     private static readonly Guid PrivilegedRoleAdministrator = BuiltInRoles.IdOf(BuiltInRole.PrivilegedRoleAdministrator);
@@ -40,6 +45,9 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
     /// <summary>The status each caller must get from one endpoint.</summary>
     private sealed record EndpointRule(string Method, string Route, int Anonymous, int PlainUser, int Administrator, Func<World, Caller, Task<Call>> Call)
     {
+        /// <summary>The method the walk sends: a page is fetched as a browser first opens it.</summary>
+        public string SentMethod => Method == AnyMethod ? "GET" : Method;
+
         public int ExpectedFor(Caller caller) => caller switch
         {
             Caller.Anonymous => Anonymous,
@@ -90,6 +98,16 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         SelfService("GET", "/api/v1/requests/{id:guid}", NotFound, Ok, (w, _) => Task.FromResult(new Call($"/api/v1/requests/{w.BobRequestId}"))),
         SelfService("POST", "/api/v1/requests/{id:guid}/cancel", NotFound, Ok, (w, _) => Task.FromResult(new Call($"/api/v1/requests/{w.BobRequestId}/cancel"))),
 
+        // A passkey challenge for one's own request: past authentication, neither caller has a passkey to answer it with
+        SelfService("POST", "/api/v1/requests/challenge", NotFound, NotFound, (w, _) => Task.FromResult(new Call("/api/v1/requests/challenge", new
+        {
+            action = "selfActivate",
+            roleId = w.RoleId,
+            scope = "/",
+            schedule = Scenario.For("PT1H"),
+            justification = "Walking every endpoint",
+        }))),
+
         // An administrator's request (adminAssign): refused to a plain user, whose own requests are self-service
         AdminOnly("POST", "/api/v1/requests", Created, (w, c) => Task.FromResult(new Call("/api/v1/requests", new
         {
@@ -116,6 +134,7 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         AdminOnly("PUT", "/api/v1/groups/{id:guid}/members/{memberId:guid}", NoContent, (w, _) => Task.FromResult(new Call($"/api/v1/groups/{w.GroupId}/members/{w.Alice.Id}"))),
         AdminOnly("DELETE", "/api/v1/groups/{id:guid}/members/{memberId:guid}", NoContent, (w, _) => Task.FromResult(new Call($"/api/v1/groups/{w.GroupId}/members/{w.Bob.Id}"))),
         AdminOnly("POST", "/api/v1/users/{id:guid}/setup-secret", Created, (w, _) => Task.FromResult(new Call($"/api/v1/users/{w.Bob.Id}/setup-secret"))),
+        AdminOnly("DELETE", "/api/v1/users/{id:guid}/factors", Ok, (w, _) => Task.FromResult(new Call($"/api/v1/users/{w.Bob.Id}/factors"))),
         AdminOnly("POST", "/api/v1/service-accounts/{id:guid}/tokens", Created, (w, _) => Task.FromResult(new Call($"/api/v1/service-accounts/{w.ServiceAccountId}/tokens", new { name = "ci" }))),
 
         // Roles and their settings
@@ -131,6 +150,19 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         AdminOnly("POST", "/api/v1/audit/verify", Ok, Fixed("/api/v1/audit/verify")),
         AdminOnly("GET", "/api/v1/audit/head", Ok, Fixed("/api/v1/audit/head")),
         AdminOnly("GET", "/api/v1/system/scheduler", Ok, Fixed("/api/v1/system/scheduler")),
+
+        // The portal: a bearer token is no portal session, so the administrator is sent to sign in like a stranger
+        Page("signin", Ok),
+        Page("setup", Ok),
+        Page("signin/factor", ToSignIn),
+        Page("", ToSignIn),
+        Page("roles", ToSignIn),
+        Page("account", ToSignIn),
+        Page("account/security", ToSignIn),
+        Page("account/tokens", ToSignIn),
+        Page("signout", ToSignIn),
+        Open("GET", "/signin/sso/{provider}", ToSignIn, Fixed("/signin/sso/nowhere")),
+        Open("GET", "/signin/sso/{provider}/complete", ToSignIn, Fixed("/signin/sso/nowhere/complete")),
     ];
 
     [Fact]
@@ -149,10 +181,10 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
             foreach (var rule in Rules)
             {
                 var call = await rule.Call(world, caller);
-                var response = await client.SendAsync(new HttpMethod(rule.Method), call.Path, call.Body, null);
+                var response = await client.SendAsync(new HttpMethod(rule.SentMethod), call.Path, call.Body, null);
                 if (Mismatch(rule.ExpectedFor(caller), response) is { } problem)
                 {
-                    failures.Add($"{caller,-13} {rule.Method} {call.Path}: {problem}");
+                    failures.Add($"{caller,-13} {rule.SentMethod} {call.Path}: {problem}");
                 }
             }
         }
@@ -272,6 +304,11 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
             return $"expected {expected}, got {response.Status} {Shorten(response.Body.ToString())}";
         }
 
+        if (expected == ToSignIn)
+        {
+            return PortalPage.RedirectPathOf(response.Message) == "/signin" ? null : $"expected a redirect to /signin, got one to {response.Message.Headers.Location}";
+        }
+
         var code = expected switch
         {
             Unauthenticated => "unauthenticated",
@@ -297,6 +334,9 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
     /// <summary>Any signed-in principal; the plain user gets <paramref name="plainUser"/> (their own, or 404 for another's).</summary>
     private static EndpointRule SelfService(string method, string route, int plainUser, int administrator, Func<World, Caller, Task<Call>> call) =>
         new(method, route, Unauthenticated, plainUser, administrator, call);
+
+    /// <summary>A portal page at <paramref name="route"/> (as mapped, without the leading '/'): the same for every caller.</summary>
+    private static EndpointRule Page(string route, int status) => new(AnyMethod, route, status, status, status, Fixed("/" + route));
 
     /// <summary>Needs a built-in role active: a plain user is forbidden.</summary>
     private static EndpointRule AdminOnly(string method, string route, int administrator, Func<World, Caller, Task<Call>> call) =>

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Elevate.Browser.Tests.Infrastructure;
+using Elevate.Server.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Elevate.Browser.Tests;
+
+/// <summary>Setting a password, enrolling second factors and signing in, in a real browser against a live Elevate.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PortalSignInTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Administrator_sets_a_password_enrols_totp_and_signs_in_with_password_and_code()
+    {
+        await using var elevate = await LiveElevate.StartAsync();
+        var (context, page) = await browser.NewPageAsync();
+        await using var _ = context;
+        var admin = new PortalSession(elevate, page);
+
+        await admin.SetUpWithSecretAsync(elevate.SetupSecret.Value!);
+        await Assertions.Expect(page.Locator("p.notice")).ToContainTextAsync("Set up a second factor to continue");
+
+        // Until a factor exists, every other page sends the administrator back to enrol one.
+        await admin.GotoAsync("/roles");
+        await Assertions.Expect(page).ToHaveURLAsync(elevate.Url("/account/security?enrol=required"));
+
+        var recoveryCodes = await admin.EnrolTotpAsync();
+        Assert.Equal(10, recoveryCodes.Distinct(StringComparer.Ordinal).Count());
+        await Assertions.Expect(page.Locator("#totp")).ToContainTextAsync("An authenticator app is set up.");
+        await Assertions.Expect(page.Locator("#totp-secret")).ToHaveCountAsync(0);
+
+        await admin.SignOutAsync();
+        await admin.GotoAsync("/");
+        await Assertions.Expect(page).ToHaveURLAsync(elevate.Url("/signin?returnUrl=%2F"));
+
+        await admin.EnterPasswordAsync("admin");
+        await Assertions.Expect(page).ToHaveURLAsync(elevate.Url("/signin/factor"));
+        await Assertions.Expect(page.Locator("#use-passkey")).ToHaveCountAsync(0); // no passkey enrolled, none offered
+        await page.FillAsync("#code", admin.NextCode());
+        await page.ClickAsync("#verify");
+
+        await admin.ExpectHomePageAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_passkey_is_registered_and_signs_in_alone_and_as_second_factor()
+    {
+        await using var elevate = await LiveElevate.StartAsync();
+        var admin = await elevate.RedeemAdministratorAsync();
+        var invited = await admin.InviteUserAsync("bob");
+        var (context, page) = await browser.NewPageAsync();
+        await using var _ = context;
+        await using var authenticator = await VirtualAuthenticator.AttachAsync(page);
+        var bob = new PortalSession(elevate, page);
+
+        // portal.js copies the secret from the link's fragment into the form and removes it from the address bar.
+        await page.GotoAsync(invited.Link);
+        var secret = invited.Link[(invited.Link.IndexOf('#', StringComparison.Ordinal) + 1)..];
+        await Assertions.Expect(page.Locator("#secret")).ToHaveValueAsync(secret);
+        Assert.Equal(elevate.Url("/setup"), page.Url);
+        Assert.Equal("", await page.EvaluateAsync<string>("location.hash"));
+        await bob.ChoosePasswordAsync();
+
+        await bob.RegisterPasskeyAsync("Laptop");
+        await Assertions.Expect(page.Locator("#recovery-codes code")).ToHaveCountAsync(10); // the first factor comes with them
+        var credential = Assert.Single(await authenticator.GetCredentialsAsync());
+        Assert.Equal("localhost", credential.RpId);
+        Assert.True(credential.IsResidentCredential, "Passwordless sign-in needs a discoverable credential.");
+
+        await bob.SignOutAsync();
+        await page.ClickAsync("#signin-passkey");
+        await bob.ExpectHomePageAsync();
+
+        await bob.SignOutAsync();
+        await bob.EnterPasswordAsync("bob");
+        await Assertions.Expect(page).ToHaveURLAsync(elevate.Url("/signin/factor"));
+        await Assertions.Expect(page.Locator("#code")).ToHaveCountAsync(0); // no authenticator app, no code field
+        await page.ClickAsync("#use-passkey");
+        await bob.ExpectHomePageAsync();
+
+        Assert.True((await authenticator.GetCredentialsAsync())[0].SignCount >= credential.SignCount + 2, "Each sign-in should have used the passkey.");
+        var registered = (await admin.GetAsync("/api/v1/audit/events?action=mfa.webauthn_registered")).ShouldBe(200)["items"];
+        Assert.Equal(invited.Id, Assert.Single(registered.EnumerateArray()).GetProperty("principalId").GetGuid());
+        var signIns = (await admin.GetAsync($"/api/v1/audit/events?action=signin.succeeded&principalId={invited.Id}")).ShouldBe(200)["items"]
+            .EnumerateArray().Select(e => JsonDocument.Parse(e.GetProperty("details").GetString()!).RootElement.GetProperty("methods").GetString());
+        Assert.Equal(["password+webauthn", "passkey", "setup_secret"], signIns); // newest first
+    }
+}
