@@ -47,14 +47,6 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
         return new MfaOverview(totp.Any(t => t.ConfirmedAt != null), totp.Any(t => t.ConfirmedAt == null), codes, passkeys);
     }
 
-    /// <summary>The authenticator app waiting for confirmation, shown again until it is confirmed or replaced.</summary>
-    public async Task<TotpEnrolment?> PendingTotpAsync(Principal user, CancellationToken ct)
-    {
-        var pending = await changes.Db.TotpFactors.AsNoTracking().FirstOrDefaultAsync(t => t.PrincipalId == user.Id && t.ConfirmedAt == null, ct);
-        var secret = pending is null ? null : protector.Unprotect(TotpPurpose, pending.ProtectedSecret);
-        return secret is null ? null : new TotpEnrolment(Base32.Encode(secret), Totp.KeyUri("Elevate", user.Name, secret));
-    }
-
     /// <summary>Starts (or restarts) enrolling an authenticator app; the secret works only once confirmed.</summary>
     public async Task<Result<TotpEnrolment>> BeginTotpAsync(Actor actor, CancellationToken ct)
     {

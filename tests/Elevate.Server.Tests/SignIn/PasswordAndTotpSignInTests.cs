@@ -53,6 +53,22 @@ public abstract class PasswordAndTotpSignInTests(DatabaseKind kind) : PortalTest
     }
 
     [Fact]
+    public async Task The_authenticator_secret_is_shown_once_and_a_reload_asks_only_for_the_code()
+    {
+        var alice = await NewUserAsync("alice");
+        var started = await alice.Browser.PostFormAsync("/account/security?handler=StartTotp");
+        var secret = started.TextOf("totp-secret")!;
+
+        var reloaded = (await alice.Browser.GetPageAsync("/account/security")).ShouldBe(200);
+        Assert.Null(reloaded.TextOf("totp-secret"));
+        Assert.DoesNotContain(secret, reloaded.Html, StringComparison.Ordinal);
+
+        var confirmed = (await alice.Browser.PostFormAsync("/account/security?handler=ConfirmTotp", new { Code = CodeNow(secret) }, reloaded)).ShouldBe(200);
+        Assert.Empty(confirmed.Errors);
+        Assert.Single(await AuditAsync("mfa.totp_enrolled", alice.Id));
+    }
+
+    [Fact]
     public async Task Password_then_a_current_code_signs_in_and_the_session_opens_the_portal()
     {
         var alice = await UserWithTotpAsync("alice");

@@ -35,6 +35,7 @@ public sealed class SecurityModel(MfaService mfa, ElevateDbContext db, SignInPol
 
     public MfaOverview Factors { get; private set; } = new(false, false, 0, []);
 
+    /// <summary>The authenticator app just started; its secret is shown on this response only.</summary>
     public TotpEnrolment? PendingTotp { get; private set; }
 
     public string? QrCode { get; private set; }
@@ -54,12 +55,19 @@ public sealed class SecurityModel(MfaService mfa, ElevateDbContext db, SignInPol
         }
 
         var started = await mfa.BeginTotpAsync(Actor, ct);
+        await LoadAsync(ct);
         if (!started.IsSuccess)
         {
             AddErrors(started.Error);
+            return Page();
         }
 
-        await LoadAsync(ct);
+        // The secret is on this response only: a reload shows the confirmation form without it (start again for a
+        // new one), so it is not left on a screen or in a browser's history of pages.
+        PendingTotp = started.Value;
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(PendingTotp.KeyUri, QRCodeGenerator.ECCLevel.M);
+        QrCode = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(new SvgQRCode(data).GetGraphic(4)));
         return Page();
     }
 
@@ -182,14 +190,5 @@ public sealed class SecurityModel(MfaService mfa, ElevateDbContext db, SignInPol
     private async Task LoadAsync(CancellationToken ct)
     {
         Factors = await mfa.OverviewAsync(Session.PrincipalId, ct);
-        var user = await db.Principals.AsNoTracking().FirstAsync(p => p.Id == Session.PrincipalId, ct);
-        PendingTotp = await mfa.PendingTotpAsync(user, ct);
-        if (PendingTotp is not null)
-        {
-            using var generator = new QRCodeGenerator();
-            using var data = generator.CreateQrCode(PendingTotp.KeyUri, QRCodeGenerator.ECCLevel.M);
-            var svg = new SvgQRCode(data).GetGraphic(4);
-            QrCode = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(svg));
-        }
     }
 }
