@@ -204,6 +204,25 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
         }
     }
 
+    /// <summary>
+    /// An administrator ends every portal session of a user (a stolen laptop, a suspected takeover): at once, on every
+    /// instance. Tokens are revoked separately; the user signs in again as usual.
+    /// </summary>
+    public async Task<Result<int>> EndSessionsOfAsync(Guid userId, Actor actor, Access.Authorizer authorizer, CancellationToken ct)
+    {
+        if (authorizer.Require(actor, Access.Permission.ManageDirectory) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!await changes.Db.Principals.AnyAsync(p => p.Id == userId && p.Kind == PrincipalKind.User, ct))
+        {
+            return ElevateError.NotFound(ErrorCodes.PrincipalNotFound, "id", "No user has this id.");
+        }
+
+        return await SignOutEverywhereAsync(userId, actor, ct);
+    }
+
     /// <summary>Ends every session of the user, on every instance at once (each request re-reads its session).</summary>
     public async Task<int> SignOutEverywhereAsync(Guid principalId, Actor actor, CancellationToken ct)
     {

@@ -49,6 +49,8 @@ public static class PrincipalEndpoints
             .WithSummary("Issue a one-time secret (and portal link) with which a user sets their password or gets a first token; also a password reset (Elevate Administrator).");
         api.MapDelete("users/{id:guid}/factors", ResetFactorsAsync).WithTags("Directory").WithName("ResetUserFactors")
             .WithSummary("Remove every second factor, recovery code and session of another user who lost theirs; they enrol anew (Elevate Administrator).");
+        api.MapDelete("users/{id:guid}/sessions", EndSessionsAsync).WithTags("Directory").WithName("EndUserSessions")
+            .WithSummary("Sign a user out of every browser at once, on every instance (Elevate Administrator).");
         api.MapPost("service-accounts/{id:guid}/tokens", CreateServiceAccountTokenAsync).WithTags("Directory").WithName("CreateServiceAccountToken")
             .WithSummary("Issue a token for a service account; the secret is shown once (Elevate Administrator).");
         return api;
@@ -131,6 +133,13 @@ public static class PrincipalEndpoints
     private static async Task<Results<Ok<FactorResetView>, ProblemHttpResult>> ResetFactorsAsync(
         Guid id, Elevate.Core.Mfa.MfaService mfa, HttpContext http, CancellationToken ct) =>
         Respond.Ok(await mfa.ResetAsync(id, http.Actor(), ct), removed => new FactorResetView(id, removed));
+
+    /// <summary>How many portal sessions were ended.</summary>
+    public sealed record SessionsEndedView(Guid PrincipalId, int SessionsEnded);
+
+    private static async Task<Results<Ok<SessionsEndedView>, ProblemHttpResult>> EndSessionsAsync(
+        Guid id, Elevate.Core.SignIn.SignInService signIn, Elevate.Core.Access.Authorizer authorizer, HttpContext http, CancellationToken ct) =>
+        Respond.Ok(await signIn.EndSessionsOfAsync(id, http.Actor(), authorizer, ct), ended => new SessionsEndedView(id, ended));
 
     private static async Task<Results<Created<IssuedTokenView>, ProblemHttpResult>> CreateServiceAccountTokenAsync(
         Guid id, NewTokenBody body, TokenService tokens, HttpContext http, CancellationToken ct)

@@ -75,6 +75,7 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
         Raw("a group as a member of a group (a rule)", f => f.Admin, HttpMethod.Put, f => $"/api/v1/groups/{f.GroupId}/members/{f.OtherGroupId}", _ => "", 422, "wrong_principal_kind", "memberId"),
         new("a factor reset of no user", f => f.Admin.DeleteAsync($"/api/v1/users/{Guid.NewGuid()}/factors"), 404, "principal_not_found", "id"),
         new("a factor reset of a group", f => f.Admin.DeleteAsync($"/api/v1/users/{f.GroupId}/factors"), 404, "principal_not_found", "id"),
+        new("ending the sessions of no user", f => f.Admin.DeleteAsync($"/api/v1/users/{Guid.NewGuid()}/sessions"), 404, "principal_not_found", "id"),
         Get("an unknown request id", f => f.Admin, _ => $"{Requests}/{Guid.NewGuid()}", 404, "request_not_found", "id"),
         Get("an unknown audit sequence", f => f.Admin, _ => "/api/v1/audit/events/999999", 404, "audit_event_not_found", "sequence"),
         Get("a role id in the path that is not a GUID", f => f.Admin, _ => "/api/v1/roles/db-admin", 404, "not_found", null),

@@ -135,6 +135,7 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         AdminOnly("DELETE", "/api/v1/groups/{id:guid}/members/{memberId:guid}", NoContent, (w, _) => Task.FromResult(new Call($"/api/v1/groups/{w.GroupId}/members/{w.Bob.Id}"))),
         AdminOnly("POST", "/api/v1/users/{id:guid}/setup-secret", Created, (w, _) => Task.FromResult(new Call($"/api/v1/users/{w.Bob.Id}/setup-secret"))),
         AdminOnly("DELETE", "/api/v1/users/{id:guid}/factors", Ok, (w, _) => Task.FromResult(new Call($"/api/v1/users/{w.Bob.Id}/factors"))),
+        AdminOnly("DELETE", "/api/v1/users/{id:guid}/sessions", Ok, (w, _) => Task.FromResult(new Call($"/api/v1/users/{w.Bob.Id}/sessions"))),
         AdminOnly("POST", "/api/v1/service-accounts/{id:guid}/tokens", Created, (w, _) => Task.FromResult(new Call($"/api/v1/service-accounts/{w.ServiceAccountId}/tokens", new { name = "ci" }))),
 
         // Roles and their settings

@@ -73,6 +73,23 @@ public abstract class SessionTests(DatabaseKind kind) : PortalTest(kind)
     }
 
     [Fact]
+    public async Task An_administrator_signs_a_user_out_of_every_browser_at_once()
+    {
+        var alice = await UserWithTotpAsync("alice");
+        var bob = await UserWithTotpAsync("bob");
+        var laptop = await SignInAsync(alice);
+
+        var ended = (await Admin.DeleteAsync($"/api/v1/users/{alice.Id}/sessions")).ShouldBe(200);
+
+        Assert.Equal(2, ended["sessionsEnded"].GetInt32());
+        Assert.False(await IsSignedInAsync(laptop));
+        Assert.False(await IsSignedInAsync(alice.Browser));
+        Assert.True(await IsSignedInAsync(bob.Browser));
+        Assert.Single(await AuditAsync("signout.everywhere", alice.Id));
+        Assert.True(await IsSignedInAsync(await SignInAsync(alice)), "Ending sessions is not a lockout: the user signs in again as usual.");
+    }
+
+    [Fact]
     public async Task The_account_page_lists_the_users_active_sessions()
     {
         var alice = await UserWithTotpAsync("alice");
