@@ -25,7 +25,7 @@ public sealed record ValidSession(UserSession Session, Guid PrincipalId, string 
 /// and failure is audited. Failures feed <see cref="SignInThrottle"/>, which slows guessing without ever locking the
 /// real user out. Expensive hashing happens before the write lock is taken, so guessing cannot stall other writes.
 /// </summary>
-public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, MfaService mfa, SignInPolicy policy, TimeProvider time)
+public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, MfaService mfa, Access.Authorizer authorizer, SignInPolicy policy, TimeProvider time)
 {
     public static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
@@ -208,7 +208,7 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
     /// An administrator ends every portal session of a user (a stolen laptop, a suspected takeover): at once, on every
     /// instance. Tokens are revoked separately; the user signs in again as usual.
     /// </summary>
-    public async Task<Result<int>> EndSessionsOfAsync(Guid userId, Actor actor, Access.Authorizer authorizer, CancellationToken ct)
+    public async Task<Result<int>> EndSessionsOfAsync(Guid userId, Actor actor, CancellationToken ct)
     {
         if (authorizer.Require(actor, Access.Permission.ManageDirectory) is { } denied)
         {

@@ -175,7 +175,23 @@ public static class ElevateHost
     {
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (PortalStatusPage.Wants(http))
+            {
+                await PortalStatusPage.WriteAsync(http);
+                return;
+            }
+
+            var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+            if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } }))
+            {
+                // A client that accepts no JSON (as the framework's own fallback does) gets the status in plain text.
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                await http.Response.WriteAsync($"Status code {http.Response.StatusCode}.", http.RequestAborted);
+            }
+        });
         app.UseSecurityHeaders();
         app.Use(async (context, next) =>
         {

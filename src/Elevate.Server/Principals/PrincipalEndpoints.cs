@@ -138,8 +138,8 @@ public static class PrincipalEndpoints
     public sealed record SessionsEndedView(Guid PrincipalId, int SessionsEnded);
 
     private static async Task<Results<Ok<SessionsEndedView>, ProblemHttpResult>> EndSessionsAsync(
-        Guid id, Elevate.Core.SignIn.SignInService signIn, Elevate.Core.Access.Authorizer authorizer, HttpContext http, CancellationToken ct) =>
-        Respond.Ok(await signIn.EndSessionsOfAsync(id, http.Actor(), authorizer, ct), ended => new SessionsEndedView(id, ended));
+        Guid id, Elevate.Core.SignIn.SignInService signIn, HttpContext http, CancellationToken ct) =>
+        Respond.Ok(await signIn.EndSessionsOfAsync(id, http.Actor(), ct), ended => new SessionsEndedView(id, ended));
 
     private static async Task<Results<Created<IssuedTokenView>, ProblemHttpResult>> CreateServiceAccountTokenAsync(
         Guid id, NewTokenBody body, TokenService tokens, HttpContext http, CancellationToken ct)

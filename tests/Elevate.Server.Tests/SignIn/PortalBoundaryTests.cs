@@ -25,6 +25,26 @@ public abstract class PortalBoundaryTests(DatabaseKind kind) : PortalTest(kind)
     }
 
     [Fact]
+    public async Task A_refused_form_shows_the_browser_what_to_do_while_the_api_keeps_answering_problem_json()
+    {
+        using var client = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var form = new HttpRequestMessage(HttpMethod.Post, "/signin") { Content = new FormUrlEncodedContent([new("UserName", "alice"), new("Password", Password)]) };
+        form.Headers.Accept.ParseAdd("text/html");
+        using var missing = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nothing-here");
+        missing.Headers.Accept.ParseAdd("application/json");
+
+        using var page = await client.SendAsync(form);
+        using var problem = await client.SendAsync(missing);
+
+        Assert.Equal(400, (int)page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("reload the page and try again", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(404, (int)problem.StatusCode);
+        Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"code\":\"not_found\"", await problem.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_signed_in_form_post_without_the_antiforgery_token_is_refused_and_changes_nothing()
     {
         var alice = await UserWithTotpAsync("alice");
