@@ -86,4 +86,26 @@ public sealed class PortalSignInTests(BrowserFixture browser)
             .EnumerateArray().Select(e => JsonDocument.Parse(e.GetProperty("details").GetString()!).RootElement.GetProperty("methods").GetString());
         Assert.Equal(["password+webauthn", "passkey", "setup_secret"], signIns); // newest first
     }
+
+    [Fact]
+    public async Task A_security_key_without_discoverable_credentials_works_as_a_second_factor()
+    {
+        await using var elevate = await LiveElevate.StartAsync();
+        var admin = await elevate.RedeemAdministratorAsync();
+        var invited = await admin.InviteUserAsync("carol");
+        var (context, page) = await browser.NewPageAsync();
+        await using var _ = context;
+        await using var key = await VirtualAuthenticator.AttachAsync(page, hasResidentKey: false);
+        var carol = new PortalSession(elevate, page);
+        await page.GotoAsync(invited.Link);
+        await carol.ChoosePasswordAsync();
+
+        await carol.RegisterPasskeyAsync("Security key");
+        Assert.False(Assert.Single(await key.GetCredentialsAsync()).IsResidentCredential);
+
+        await carol.SignOutAsync();
+        await carol.EnterPasswordAsync("carol");
+        await page.ClickAsync("#use-passkey");
+        await carol.ExpectHomePageAsync();
+    }
 }

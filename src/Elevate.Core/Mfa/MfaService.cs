@@ -464,8 +464,11 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
                 OriginalOptions = options,
                 StoredPublicKey = credential.PublicKey,
                 StoredSignatureCounter = (uint)credential.SignCount,
+                // Security keys used as a second factor may return no user handle; the credential was already found
+                // among this user's own, so only a handle that is present has to match.
                 IsUserHandleOwnerOfCredentialIdCallback = (args, _) =>
-                    Task.FromResult(args.UserHandle.AsSpan().SequenceEqual(credential.UserHandle) && args.CredentialId.AsSpan().SequenceEqual(credential.CredentialId)),
+                    Task.FromResult((args.UserHandle is not { Length: > 0 } || args.UserHandle.AsSpan().SequenceEqual(credential.UserHandle))
+                        && args.CredentialId.AsSpan().SequenceEqual(credential.CredentialId)),
             }, ct);
             credential.SignCount = verified.SignCount;
             credential.IsBackedUp = verified.IsBackedUp;

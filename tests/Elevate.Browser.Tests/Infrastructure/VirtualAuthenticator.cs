@@ -26,7 +26,9 @@ public sealed class VirtualAuthenticator : IAsyncDisposable
     /// user verification, the user verified and presence given automatically. It lasts while the page does (across
     /// navigations) or until <see cref="RemoveAsync"/>.
     /// </summary>
-    public static async Task<VirtualAuthenticator> AttachAsync(IPage page, bool isUserVerified = true)
+    /// <param name="hasResidentKey">False for a security key that cannot store discoverable credentials (it then signs
+    /// as a second factor only, and its answers carry no user handle).</param>
+    public static async Task<VirtualAuthenticator> AttachAsync(IPage page, bool isUserVerified = true, bool hasResidentKey = true)
     {
         var session = await page.Context.NewCDPSessionAsync(page);
         await session.SendAsync("WebAuthn.enable", new Dictionary<string, object> { ["enableUI"] = false });
@@ -36,7 +38,7 @@ public sealed class VirtualAuthenticator : IAsyncDisposable
             {
                 ["protocol"] = "ctap2",
                 ["transport"] = "internal",
-                ["hasResidentKey"] = true,
+                ["hasResidentKey"] = hasResidentKey,
                 ["hasUserVerification"] = true,
                 ["isUserVerified"] = isUserVerified,
                 ["automaticPresenceSimulation"] = true,
