@@ -191,6 +191,25 @@ public abstract class StepUpTests(DatabaseKind kind) : PortalTest(kind)
 
     private static ActivationBody Activation(Guid role) => new(role);
 
+    [Fact]
+    public async Task One_code_sent_to_two_instances_at_once_grants_one_activation()
+    {
+        var (alice, api, role) = await EligibleWithTokenAsync(new { requireMfa = true });
+        var other = await Admin.CreateRoleAsync("web-admin");
+        (await Admin.PutAsync($"/api/v1/roles/{other}/settings", new { activation = new { requireMfa = true } })).ShouldBe(200);
+        await Admin.MakeEligibleAsync(alice.Id, other);
+        await using var second = new ElevateApp(App.Database, App.Time, runScheduler: false);
+        var token = api.Token!;
+        var code = NextCode(alice.TotpSecret!);
+
+        // Two instances on one database, one code, two different roles (so no other rule can refuse either request).
+        var answers = await Task.WhenAll(ActivateWithCodeAsync(api, role, code), ActivateWithCodeAsync(second.Client(token), other, code));
+
+        Assert.Single(answers, a => a.Status == 201);
+        var refused = Assert.Single(answers, a => a.Status != 201);
+        refused.ShouldFail(403, "mfa_invalid");
+    }
+
     private static Task<ApiResponse> ActivateWithCodeAsync(ApiClient api, Guid role, string code) =>
         api.PostAsync(Requests, Activation(role) with { Mfa = new { totp = code } });
 
