@@ -40,6 +40,8 @@ public static class ErrorCodes
     public const string SetupSecretInvalid = "setup_secret_invalid";
     public const string MfaInvalid = "mfa_invalid";
     public const string MfaFactorNotAccepted = "mfa_factor_not_accepted";
+    public const string SelfApprovalForbidden = "self_approval_forbidden";
+    public const string NotAnApprover = "not_an_approver";
     public const string InvalidCredentials = "invalid_credentials";
 
     // 404
@@ -68,6 +70,7 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string AlreadyMember = "already_member";
     public const string NotMember = "not_member";
+    public const string AlreadyDecided = "already_decided";
 
     // 412
     public const string PreconditionFailed = "precondition_failed";
@@ -91,6 +94,7 @@ public static class ErrorCodes
     public const string BuiltInRoleProtected = "built_in_role_protected";
     public const string ApproversRequired = "approvers_required";
     public const string ActionNotAllowed = "action_not_allowed";
+    public const string NoPossibleApprover = "no_possible_approver";
 
     // 429: too many failed attempts; retry after the time given.
     public const string SignInThrottled = "sign_in_throttled";

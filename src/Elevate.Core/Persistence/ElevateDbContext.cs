@@ -58,6 +58,8 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
 
     public DbSet<UsedChallenge> UsedChallenges => Set<UsedChallenge>();
 
+    public DbSet<Approvals.ApprovalDecision> ApprovalDecisions => Set<Approvals.ApprovalDecision>();
+
     /// <summary>ASP.NET Core Data Protection's keys, shared by every instance (they encrypt TOTP secrets and cookies).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -156,6 +158,8 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.Property(r => r.StatusReason).HasMaxLength(500);
             e.Property(r => r.IdempotencyKey).HasMaxLength(200);
             e.Property(r => r.MfaMethod).HasMaxLength(20);
+            e.Property(r => r.ApprovalPlan).HasMaxLength(20_000);
+            e.HasIndex(r => new { r.Status, r.StageDueAt });
             e.Property(r => r.Fingerprint).HasMaxLength(64);
             e.Property(r => r.Version).IsConcurrencyToken();
             e.HasOne<Principal>().WithMany().HasForeignKey(r => r.PrincipalId).OnDelete(DeleteBehavior.Restrict);
@@ -281,6 +285,19 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.Property(c => c.Name).HasMaxLength(100);
             e.Property(c => c.Transports).HasMaxLength(200);
             e.HasOne<Principal>().WithMany().HasForeignKey(c => c.PrincipalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Approvals.ApprovalDecision>(e =>
+        {
+            e.HasKey(d => d.Id);
+            e.Property(d => d.ApproverName).HasMaxLength(100);
+            e.Property(d => d.Reason).HasMaxLength(500);
+            e.Property(d => d.MfaMethod).HasMaxLength(20);
+
+            // One decision per approver per stage: a second one from the same person is refused by the database too.
+            e.HasIndex(d => new { d.RequestId, d.Stage, d.ApproverId }).IsUnique();
+            e.HasOne<AssignmentRequest>().WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Principal>().WithMany().HasForeignKey(d => d.ApproverId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<UsedChallenge>(e =>

@@ -67,6 +67,17 @@ public sealed class AssignmentRequest : IVersioned
     /// <summary>The fresh second factor presented with this request (<c>totp</c> or <c>webauthn</c>), if any.</summary>
     public string? MfaMethod { get; set; }
 
+    /// <summary>Who must decide, fixed at submission (<see cref="Approvals.ApprovalPlan"/> as JSON); null without approval.</summary>
+    public string? ApprovalPlan { get; set; }
+
+    /// <summary>The stage waiting for decisions, from 1 (0 without approval).</summary>
+    public int ApprovalStage { get; set; }
+
+    public DateTimeOffset? StageStartedAt { get; set; }
+
+    /// <summary>When the current stage times out; the scheduler ends the request then.</summary>
+    public DateTimeOffset? StageDueAt { get; set; }
+
     public string? IdempotencyKey { get; set; }
 
     /// <summary>SHA-256 of the request's content, to tell a retry from a different request with the same key.</summary>

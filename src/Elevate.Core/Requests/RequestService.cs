@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Elevate.Core.Access;
+using Elevate.Core.Approvals;
 using Elevate.Core.Assignments;
 using Elevate.Core.Audit;
 using Elevate.Core.Common;
@@ -45,6 +46,11 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
         }
 
         var evaluation = RequestRules.Evaluate(facts);
+        if (await PlanApprovalAsync(changes.Db, facts, loaded.Value.Target, evaluation, ct) is { IsSuccess: false } unplannable)
+        {
+            evaluation = evaluation with { Problems = [unplannable.Error] };
+        }
+
         var factors = await AcceptableFactorsAsync(facts, ct);
         evaluation = evaluation with { Problems = evaluation.Problems.Select(p => WithFactors(p, factors)).ToList() };
         return new DryRunOutcome(evaluation, evaluation.IsAccepted ? evaluation.OutcomeOf(facts.Action, facts.Now) : null, factors.Select(MfaService.Name).ToList());
@@ -139,6 +145,12 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
         }
 
         var evaluation = RequestRules.Evaluate(facts);
+        var plan = await PlanApprovalAsync(cs.Db, facts, target, evaluation, ct);
+        if (plan is { IsSuccess: false })
+        {
+            evaluation = evaluation with { Problems = [plan.Value.Error] };
+        }
+
         if (!evaluation.IsAccepted)
         {
             var factors = await AcceptableFactorsAsync(facts, ct);
@@ -163,6 +175,11 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
 
         var request = NewRequest(input, facts, evaluation, target, actor, idempotencyKey, fingerprint);
         request.MfaMethod = mfaMethod;
+        if (plan is { IsSuccess: true } planned)
+        {
+            ApprovalService.Start(request, planned.Value, facts.Now);
+        }
+
         cs.Db.Requests.Add(request);
         var assignment = await ApplyAsync(cs, facts, evaluation, request, target, audit, ct);
         cs.Audit(RequestAudit.Record("request.submitted", request, audit));
@@ -290,6 +307,13 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
 
         return null;
     }
+
+    /// <summary>Who must decide an accepted request that waits for approval (null when it does not wait).</summary>
+    private static async Task<Result<Approvals.ApprovalPlan>?> PlanApprovalAsync(
+        ElevateDbContext db, RequestFacts facts, Assignment? target, RequestEvaluation evaluation, CancellationToken ct) =>
+        evaluation.IsAccepted && evaluation.OutcomeOf(facts.Action, facts.Now) == RequestStatus.PendingApproval
+            ? await ApprovalService.PlanAsync(db, facts, target, ct)
+            : (Result<Approvals.ApprovalPlan>?)null;
 
     /// <summary>The factors this request's settings accept: passkeys only when the role asks for phishing resistance.</summary>
     private static IReadOnlyList<MfaFactor> Accepted(RequestFacts facts) =>

@@ -7,9 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Elevate.Core.Scheduling;
 
 /// <summary>What one batch did, and how late the latest item was processed after its due time.</summary>
-public sealed record BatchResult(int Started, int Expired, TimeSpan MaxLag)
+public sealed record BatchResult(int Started, int Expired, TimeSpan MaxLag, int TimedOut = 0)
 {
-    public int Total => Started + Expired;
+    public int Total => Started + Expired + TimedOut;
 }
 
 /// <summary>
@@ -29,7 +29,8 @@ public sealed class DueWork(ChangeSets changes)
         var nextStart = await db.Assignments.Where(a => a.Status == AssignmentStatus.Scheduled).MinAsync(a => (DateTimeOffset?)a.StartsAt, ct);
         var nextEndScheduled = await db.Assignments.Where(a => a.Status == AssignmentStatus.Scheduled && a.EndsAt != null).MinAsync(a => a.EndsAt, ct);
         var nextEndActive = await db.Assignments.Where(a => a.Status == AssignmentStatus.Active && a.EndsAt != null).MinAsync(a => a.EndsAt, ct);
-        return new[] { nextStart, nextEndScheduled, nextEndActive }.Where(d => d is not null).Min();
+        var nextTimeout = await db.Requests.Where(r => r.Status == RequestStatus.PendingApproval && r.StageDueAt != null).MinAsync(r => r.StageDueAt, ct);
+        return new[] { nextStart, nextEndScheduled, nextEndActive, nextTimeout }.Where(d => d is not null).Min();
     }
 
     /// <summary>Processes up to <see cref="BatchSize"/> due items at the current time.</summary>
@@ -48,16 +49,28 @@ public sealed class DueWork(ChangeSets changes)
             .Take(BatchSize - ending.Count)
             .ToListAsync(ct);
         starting.RemoveAll(a => a.HasRunOutAt(now));
-        if (ending.Count == 0 && starting.Count == 0)
+        var overdue = await cs.Db.Requests
+            .Where(r => r.Status == RequestStatus.PendingApproval && r.StageDueAt != null && r.StageDueAt <= now)
+            .OrderBy(r => r.StageDueAt)
+            .Take(Math.Max(0, BatchSize - ending.Count - starting.Count))
+            .ToListAsync(ct);
+        if (ending.Count == 0 && starting.Count == 0 && overdue.Count == 0)
         {
             return new BatchResult(0, 0, TimeSpan.Zero);
         }
 
         var audit = new AssignmentAudit();
         await audit.LoadNamesAsync(cs.Db, ending.Concat(starting), ct);
+        await audit.LoadNamesAsync(cs.Db, overdue.Select(r => new Assignment { PrincipalId = r.PrincipalId, RoleId = r.RoleId }), ct);
         var requestIds = ending.Concat(starting).Select(a => a.CreatedByRequestId).ToList();
         var requests = await cs.Db.Requests.Where(r => requestIds.Contains(r.Id) && r.Status == RequestStatus.Scheduled).ToDictionaryAsync(r => r.Id, ct);
         var maxLag = TimeSpan.Zero;
+
+        foreach (var request in overdue)
+        {
+            // A request that waits past its stage's timeout expires; nothing was granted, nothing needs undoing.
+            AssignmentEffects.Move(cs, audit, request, RequestStatus.TimedOut, $"No decision arrived within stage {request.ApprovalStage}'s time limit.");
+        }
 
         foreach (var assignment in starting)
         {
@@ -97,7 +110,7 @@ public sealed class DueWork(ChangeSets changes)
         var committed = await cs.CommitAsync(ct);
 
         // A lost race means another instance processed these items; that is the exactly-once guarantee at work.
-        return committed.IsSuccess ? new BatchResult(starting.Count, ending.Count, maxLag) : new BatchResult(0, 0, TimeSpan.Zero);
+        return committed.IsSuccess ? new BatchResult(starting.Count, ending.Count, maxLag, overdue.Count) : new BatchResult(0, 0, TimeSpan.Zero);
     }
 
     private static void ProvisionRequest(ChangeSet cs, AssignmentAudit audit, Dictionary<Guid, AssignmentRequest> requests, Assignment assignment)

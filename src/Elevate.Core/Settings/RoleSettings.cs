@@ -49,16 +49,52 @@ public sealed record ActivationSettings
     public ApprovalSettings Approval { get; init; } = new();
 }
 
-/// <summary>Whether activations wait for someone else's decision, and whose.</summary>
+/// <summary>Whether activations (and their extensions) wait for someone else's decision, and whose.</summary>
 public sealed record ApprovalSettings
 {
     public bool Required { get; init; }
 
-    /// <summary>Users or groups who may approve. A requester never approves their own request.</summary>
+    /// <summary>
+    /// The approvers of the single stage used when <see cref="Stages"/> is empty: users or groups. A requester never
+    /// approves their own request.
+    /// </summary>
     public IReadOnlyList<Guid> Approvers { get; init; } = [];
+
+    /// <summary>Stages in series; each must approve before the next is asked. Empty: one stage of <see cref="Approvers"/>.</summary>
+    public IReadOnlyList<ApprovalStage> Stages { get; init; } = [];
 
     /// <summary>Approvers present a fresh second factor with each decision, as requesters do with each activation.</summary>
     public bool RequireMfaToApprove { get; init; }
+
+    /// <summary>The stages a request actually goes through (a method, so it is not part of the stored document).</summary>
+    public IReadOnlyList<ApprovalStage> EffectiveStages() =>
+        !Required ? [] : Stages.Count > 0 ? Stages : [new ApprovalStage { Approvers = Approvers }];
+}
+
+/// <summary>One approval stage: who decides, how many must agree, and how long they have.</summary>
+public sealed record ApprovalStage
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromHours(24);
+
+    /// <summary>Users or groups who may decide.</summary>
+    public IReadOnlyList<Guid> Approvers { get; init; } = [];
+
+    /// <summary>The requester's manager may decide too.</summary>
+    public bool RequesterManager { get; init; }
+
+    /// <summary>How many approvals complete the stage (1: any one approver). Any denial ends the request.</summary>
+    public int Quorum { get; init; } = 1;
+
+    /// <summary>Without enough approvals by then, the request times out.</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>After this long without the stage complete, <see cref="EscalationApprovers"/> may decide as well.</summary>
+    public TimeSpan? EscalateAfter { get; init; }
+
+    public IReadOnlyList<Guid> EscalationApprovers { get; init; } = [];
+
+    /// <summary>Approvers must give a reason with each decision (denials always need one).</summary>
+    public bool RequireReason { get; init; }
 }
 
 /// <summary>Limits on eligible assignments made by administrators.</summary>

@@ -10,6 +10,9 @@ public static class RoleSettingsRules
     public static readonly TimeSpan LongestAssignment = TimeSpan.FromDays(3650);
     public static readonly TimeSpan LongestExtensionWindow = TimeSpan.FromDays(90);
     public const int MaxApprovers = 50;
+    public const int MaxStages = 5;
+    public static readonly TimeSpan ShortestStageTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan LongestStageTimeout = TimeSpan.FromDays(14);
 
     public static IReadOnlyList<ElevateError> Validate(RoleSettings settings)
     {
@@ -29,14 +32,21 @@ public static class RoleSettingsRules
             errors.Add(Invalid("activation.requirePhishingResistantMfa", "Phishing-resistant MFA narrows which factor is accepted; turn on activation.requireMfa as well."));
         }
 
-        if (activation.Approval.Required && activation.Approval.Approvers.Count == 0)
+        var approval = activation.Approval;
+        if (approval.Required && approval.Stages.Count == 0 && approval.Approvers.Count == 0)
         {
             errors.Add(ElevateError.Rule(ErrorCodes.ApproversRequired, "Approval is required but no approvers are named.", "activation.approval.approvers"));
         }
 
-        if (activation.Approval.Approvers.Count > MaxApprovers || activation.Approval.Approvers.Distinct().Count() != activation.Approval.Approvers.Count)
+        CheckApproverList(errors, approval.Approvers, "activation.approval.approvers");
+        if (approval.Stages.Count > MaxStages)
         {
-            errors.Add(Invalid("activation.approval.approvers", $"Name each approver once, at most {MaxApprovers}."));
+            errors.Add(Invalid("activation.approval.stages", $"At most {MaxStages} stages."));
+        }
+
+        for (var i = 0; i < approval.Stages.Count; i++)
+        {
+            CheckStage(errors, approval.Stages[i], $"activation.approval.stages[{i}]");
         }
 
         CheckAssignmentLimit(errors, settings.EligibleAssignments.MaxDuration, "eligibleAssignments.maxDuration");
@@ -53,6 +63,44 @@ public static class RoleSettingsRules
     /// <summary>Compiles a settings pattern. Non-backtracking, so no pattern can make a request hang.</summary>
     public static Regex? CompilePattern(string? pattern) =>
         pattern is null ? null : new Regex($"^(?:{pattern})$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+
+    private static void CheckApproverList(List<ElevateError> errors, IReadOnlyList<Guid> approvers, string field)
+    {
+        if (approvers.Count > MaxApprovers || approvers.Distinct().Count() != approvers.Count)
+        {
+            errors.Add(Invalid(field, $"Name each approver once, at most {MaxApprovers}."));
+        }
+    }
+
+    private static void CheckStage(List<ElevateError> errors, ApprovalStage stage, string at)
+    {
+        if (stage.Approvers.Count == 0 && !stage.RequesterManager)
+        {
+            errors.Add(ElevateError.Rule(ErrorCodes.ApproversRequired, "A stage needs approvers, the requester's manager, or both.", $"{at}.approvers"));
+        }
+
+        CheckApproverList(errors, stage.Approvers, $"{at}.approvers");
+        CheckApproverList(errors, stage.EscalationApprovers, $"{at}.escalationApprovers");
+        if (stage.Quorum < 1 || stage.Quorum > MaxApprovers)
+        {
+            errors.Add(Invalid($"{at}.quorum", $"A quorum is between 1 and {MaxApprovers} approvals."));
+        }
+
+        if (stage.Timeout < ShortestStageTimeout || stage.Timeout > LongestStageTimeout)
+        {
+            errors.Add(Invalid($"{at}.timeout", $"A stage's timeout is between {IsoDuration.Format(ShortestStageTimeout)} and {IsoDuration.Format(LongestStageTimeout)}."));
+        }
+
+        if (stage.EscalateAfter is { } after && (after <= TimeSpan.Zero || after >= stage.Timeout))
+        {
+            errors.Add(Invalid($"{at}.escalateAfter", "Escalation comes after some time and before the stage times out."));
+        }
+
+        if ((stage.EscalateAfter is null) != (stage.EscalationApprovers.Count == 0))
+        {
+            errors.Add(Invalid($"{at}.escalationApprovers", "Escalation needs both escalateAfter and escalationApprovers."));
+        }
+    }
 
     private static void CheckAssignmentLimit(List<ElevateError> errors, TimeSpan value, string field)
     {

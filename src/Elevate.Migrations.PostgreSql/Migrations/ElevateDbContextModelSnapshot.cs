@@ -22,6 +22,64 @@ namespace Elevate.Migrations.PostgreSql.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Elevate.Core.Approvals.ApprovalDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ApproverId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("approver_id");
+
+                    b.Property<string>("ApproverName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("approver_name");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("MfaMethod")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mfa_method");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer")
+                        .HasColumnName("stage");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("verdict");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approval_decisions");
+
+                    b.HasIndex("ApproverId")
+                        .HasDatabaseName("ix_approval_decisions_approver_id");
+
+                    b.HasIndex("RequestId", "Stage", "ApproverId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_approval_decisions_request_id_stage_approver_id");
+
+                    b.ToTable("approval_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Elevate.Core.Assignments.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -609,6 +667,15 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("action");
 
+                    b.Property<string>("ApprovalPlan")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("approval_plan");
+
+                    b.Property<int>("ApprovalStage")
+                        .HasColumnType("integer")
+                        .HasColumnName("approval_stage");
+
                     b.Property<string>("AssignmentKind")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -694,6 +761,14 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("scope");
 
+                    b.Property<DateTimeOffset?>("StageDueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stage_due_at");
+
+                    b.Property<DateTimeOffset?>("StageStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stage_started_at");
+
                     b.Property<DateTimeOffset?>("StartsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("starts_at");
@@ -753,6 +828,9 @@ namespace Elevate.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_requests_status_created_at");
+
+                    b.HasIndex("Status", "StageDueAt")
+                        .HasDatabaseName("ix_requests_status_stage_due_at");
 
                     b.ToTable("requests", (string)null);
                 });
@@ -1154,6 +1232,23 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.Approvals.ApprovalDecision", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("ApproverId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_decisions_principals_approver_id");
+
+                    b.HasOne("Elevate.Core.Requests.AssignmentRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_decisions_requests_request_id");
                 });
 
             modelBuilder.Entity("Elevate.Core.Assignments.Assignment", b =>

@@ -17,6 +17,64 @@ namespace Elevate.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Elevate.Core.Approvals.ApprovalDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ApproverId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approver_id");
+
+                    b.Property<string>("ApproverName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approver_name");
+
+                    b.Property<long>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("MfaMethod")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mfa_method");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stage");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("verdict");
+
+                    b.HasKey("Id")
+                        .HasName("pk_approval_decisions");
+
+                    b.HasIndex("ApproverId")
+                        .HasDatabaseName("ix_approval_decisions_approver_id");
+
+                    b.HasIndex("RequestId", "Stage", "ApproverId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_approval_decisions_request_id_stage_approver_id");
+
+                    b.ToTable("approval_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Elevate.Core.Assignments.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -604,6 +662,15 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("action");
 
+                    b.Property<string>("ApprovalPlan")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approval_plan");
+
+                    b.Property<int>("ApprovalStage")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("approval_stage");
+
                     b.Property<string>("AssignmentKind")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -689,6 +756,14 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("scope");
 
+                    b.Property<long?>("StageDueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stage_due_at");
+
+                    b.Property<long?>("StageStartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stage_started_at");
+
                     b.Property<long?>("StartsAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("starts_at");
@@ -748,6 +823,9 @@ namespace Elevate.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_requests_status_created_at");
+
+                    b.HasIndex("Status", "StageDueAt")
+                        .HasDatabaseName("ix_requests_status_stage_due_at");
 
                     b.ToTable("requests", (string)null);
                 });
@@ -1147,6 +1225,23 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.Approvals.ApprovalDecision", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("ApproverId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_decisions_principals_approver_id");
+
+                    b.HasOne("Elevate.Core.Requests.AssignmentRequest", null)
+                        .WithMany()
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_approval_decisions_requests_request_id");
                 });
 
             modelBuilder.Entity("Elevate.Core.Assignments.Assignment", b =>

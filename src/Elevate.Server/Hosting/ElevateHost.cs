@@ -13,6 +13,7 @@ using Elevate.Core.SignIn;
 using Elevate.Core.Tokens;
 using Elevate.Server.Access;
 using Elevate.Server.Api;
+using Elevate.Server.Approvals;
 using Elevate.Server.Assignments;
 using Elevate.Server.Audit;
 using Elevate.Server.Auth;
@@ -79,6 +80,7 @@ public static class ElevateHost
         services.AddScoped<DueWork>();
         services.AddScoped<Bootstrapper>();
         services.AddScoped<MfaService>();
+        services.AddScoped<Elevate.Core.Approvals.ApprovalService>();
         services.AddScoped<SignInService>();
         services.AddScoped<ExternalSignIn>();
         services.AddSingleton(new PasswordHasher(Argon2Parameters.Default));
@@ -217,6 +219,7 @@ public static class ElevateHost
         api.MapRoles();
         api.MapAssignments();
         api.MapRequests();
+        api.MapApprovals();
         api.MapTokens();
         api.MapAudit();
         api.MapSystem();
