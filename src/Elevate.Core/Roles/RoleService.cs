@@ -186,7 +186,13 @@ public sealed class RoleService(ChangeSets changes, Authorizer authorizer)
             return ElevateError.Forbidden("Only an active Elevate Administrator changes the Elevate Administrator role's settings.");
         }
 
-        errors.AddRange(await CheckApproversAsync(cs.Db, settings.Activation.Approval.Approvers, ct));
+        var approval = settings.Activation.Approval;
+        errors.AddRange(await CheckApproversAsync(cs.Db, approval.Approvers, "activation.approval.approvers", ct));
+        for (var i = 0; i < approval.Stages.Count; i++)
+        {
+            errors.AddRange(await CheckApproversAsync(cs.Db, approval.Stages[i].Approvers, $"activation.approval.stages[{i}].approvers", ct));
+            errors.AddRange(await CheckApproversAsync(cs.Db, approval.Stages[i].EscalationApprovers, $"activation.approval.stages[{i}].escalationApprovers", ct));
+        }
         if (errors.Count > 0)
         {
             return ElevateError.Combine(errors);
@@ -256,7 +262,7 @@ public sealed class RoleService(ChangeSets changes, Authorizer authorizer)
         return committed.IsSuccess ? true : committed.Error;
     }
 
-    private static async Task<IReadOnlyList<ElevateError>> CheckApproversAsync(ElevateDbContext db, IReadOnlyList<Guid> approvers, CancellationToken ct)
+    private static async Task<IReadOnlyList<ElevateError>> CheckApproversAsync(ElevateDbContext db, IReadOnlyList<Guid> approvers, string field, CancellationToken ct)
     {
         if (approvers.Count == 0)
         {
@@ -270,11 +276,11 @@ public sealed class RoleService(ChangeSets changes, Authorizer authorizer)
             var approver = found.FirstOrDefault(p => p.Id == approvers[i]);
             if (approver is null)
             {
-                errors.Add(ElevateError.NotFound(ErrorCodes.PrincipalNotFound, $"activation.approval.approvers[{i}]", "No user or group has this id."));
+                errors.Add(ElevateError.NotFound(ErrorCodes.PrincipalNotFound, $"{field}[{i}]", "No user or group has this id."));
             }
             else if (approver.Kind == PrincipalKind.ServiceAccount)
             {
-                errors.Add(ElevateError.Rule(ErrorCodes.WrongPrincipalKind, "Approvers are people: users or groups, not service accounts.", $"activation.approval.approvers[{i}]"));
+                errors.Add(ElevateError.Rule(ErrorCodes.WrongPrincipalKind, "Approvers are people: users or groups, not service accounts.", $"{field}[{i}]"));
             }
         }
 
