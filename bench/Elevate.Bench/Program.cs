@@ -36,6 +36,7 @@ var steps = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["audit-append"] = () => AuditAppendBench.RunAsync(options, log, ct),
     ["check-http"] = () => CheckHttpBench.RunAsync(options, log, ct),
     ["activate"] = () => ActivationBench.RunAsync(options, log, ct),
+    ["signin"] = () => SignInBench.RunAsync(options, log, ct),
     ["catch-up"] = () => CatchUpBench.RunAsync(options, log, ct),
     ["lag"] = () => SchedulerLagBench.RunAsync(options, log, ct),
 };

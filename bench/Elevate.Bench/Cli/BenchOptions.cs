@@ -17,6 +17,8 @@ public sealed class BenchOptions
           check          in-process AccessCheck.Check latency against the loaded index
           check-http     GET /api/v1/check through wrk against the Release server (started by this tool)
           activate       selfActivate through POST /api/v1/requests against the Release server, sequential and concurrent
+          signin         Argon2id PasswordHasher.Verify in-process; against the Release server, portal sign-in with
+                         password + TOTP and selfActivate with a TOTP step-up vs without MFA (new users each run)
           audit-append   audit events appended through ChangeSet: single-event and batched change sets
           verify         AuditService.VerifyChainAsync over the stored chain
           catch-up       100k overdue expiries, then GrantScheduler.RunPassAsync as after a restart, then verify
