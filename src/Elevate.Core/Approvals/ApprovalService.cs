@@ -56,13 +56,14 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
             var manager = stage.RequesterManager ? requester.ManagerId : null;
             var planned = new PlannedStage(stage.Approvers, manager, false, stage.Quorum, stage.Timeout, stage.EscalateAfter, stage.EscalationApprovers, stage.RequireReason);
             var possible = await PossibleApproversAsync(db, [.. stage.Approvers, .. manager is { } m ? [m] : Array.Empty<Guid>()], requester.Id, ct);
-            if (possible < stage.Quorum)
+            if (possible.Count < stage.Quorum)
             {
-                var escalation = await PossibleApproversAsync(db, stage.EscalationApprovers, requester.Id, ct);
-                if (escalation + possible < stage.Quorum)
+                // Someone named both as approver and as escalation approver is still one person.
+                var withEscalation = possible.Union(await PossibleApproversAsync(db, stage.EscalationApprovers, requester.Id, ct)).Count();
+                if (withEscalation < stage.Quorum)
                 {
                     return ElevateError.Rule(ErrorCodes.NoPossibleApprover,
-                        $"Approval stage {i + 1} has too few approvers other than you who are enabled ({possible} for a quorum of {stage.Quorum}); ask an administrator to fix the role's settings.",
+                        $"Approval stage {i + 1} has too few enabled approvers other than you ({withEscalation} for a quorum of {stage.Quorum}); ask an administrator to fix the role's settings.",
                         $"activation.approval.stages[{i}]");
                 }
 
@@ -101,7 +102,8 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
     {
         var now = time.UtcNow();
         var me = await ApproverAsync(changes.Db, actor.PrincipalId!.Value, ct);
-        var pending = await changes.Db.Requests.AsNoTracking().Where(r => r.Status == RequestStatus.PendingApproval && r.ApprovalPlan != null)
+        var pending = await changes.Db.Requests.AsNoTracking()
+            .Where(r => r.Status == RequestStatus.PendingApproval && r.ApprovalPlan != null && (r.StageDueAt == null || r.StageDueAt > now))
             .OrderBy(r => r.CreatedAt).Take(MaxPendingScanned).ToListAsync(ct);
         var decided = await changes.Db.ApprovalDecisions.AsNoTracking().Where(d => d.ApproverId == me.Id && pending.Select(r => r.Id).Contains(d.RequestId))
             .Select(d => new { d.RequestId, d.Stage }).ToListAsync(ct);
@@ -113,8 +115,23 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
     }
 
     /// <summary>A WebAuthn challenge for one decision on one request, when its role requires a fresh factor to approve.</summary>
-    public async Task<Result<WebAuthnCeremony>> DecisionChallengeAsync(Guid requestId, ApprovalVerdict verdict, Actor actor, CancellationToken ct) =>
-        await mfa.BeginAssertionAsync(actor.PrincipalId!.Value, ChallengePurpose.StepUp, Binding(requestId, verdict, actor.PrincipalId!.Value), ct);
+    public async Task<Result<WebAuthnCeremony>> DecisionChallengeAsync(Guid requestId, ApprovalVerdict verdict, Actor actor, CancellationToken ct)
+    {
+        var me = actor.PrincipalId!.Value;
+        var request = await changes.Db.Requests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request?.ApprovalPlan is null || request.Status != RequestStatus.PendingApproval || !await MaySeeAsync(request, actor, ct))
+        {
+            return ElevateError.NotFound(ErrorCodes.RequestNotFound, "id", "No request waiting for approval has this id.");
+        }
+
+        var approver = await ApproverAsync(changes.Db, me, ct) with { AdministersScope = AdministersScope(me, request, time.UtcNow()) };
+        return StandingOf(request, approver, time.UtcNow()) switch
+        {
+            ApproverStanding.Approver => await mfa.BeginAssertionAsync(me, ChallengePurpose.StepUp, Binding(requestId, verdict, me), ct),
+            ApproverStanding.Requester => ElevateError.Forbidden("Nobody approves their own request.") with { Code = ErrorCodes.SelfApprovalForbidden },
+            ApproverStanding.NotAnApprover => ElevateError.Forbidden("You are not an approver of the current stage of this request.") with { Code = ErrorCodes.NotAnApprover },
+        };
+    }
 
     public async Task<Result<ApprovalState>> DecideAsync(Guid requestId, DecisionInput input, Actor actor, CancellationToken ct)
     {
@@ -142,6 +159,18 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
 
         var plan = ApprovalPlan.FromJson(request.ApprovalPlan);
         var stage = plan.Stages[request.ApprovalStage - 1];
+        var audit = new AssignmentAudit();
+        await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
+        if (request.StageDueAt is { } due && due <= cs.Now)
+        {
+            // The deadline holds whether or not the scheduler has got to it yet: a late decision times the request out.
+            AssignmentEffects.Move(cs, audit, request, RequestStatus.TimedOut, $"No decision arrived within stage {request.ApprovalStage}'s time limit.");
+            var timedOut = await cs.CommitAsync(ct);
+            return timedOut.IsSuccess
+                ? ElevateError.Conflict(ErrorCodes.AlreadyDecided, $"The request timed out at {due.UtcDateTime:yyyy-MM-dd HH:mm} UTC, before this decision.")
+                : timedOut.Error;
+        }
+
         var approver = await ApproverAsync(cs.Db, me, ct);
         approver = approver with { AdministersScope = AdministersScope(me, request, cs.Now) };
         switch (StandingOf(request, approver, cs.Now))
@@ -205,8 +234,6 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
             DecidedAt = cs.Now,
         };
         cs.Db.ApprovalDecisions.Add(decision);
-        var audit = new AssignmentAudit();
-        await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
         cs.Audit(RequestAudit.Record(input.Verdict == ApprovalVerdict.Approve ? "request.approval_given" : "request.approval_refused", request, audit) with
         {
             Details = AuditDetails.Of(new { stage = decision.Stage, verdict = decision.Verdict, reason = decision.Reason, mfa = factor }),
@@ -223,7 +250,6 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
                 request.ApprovalStage++;
                 request.StageStartedAt = cs.Now;
                 request.StageDueAt = cs.Now + plan.Stages[request.ApprovalStage - 1].Timeout;
-                request.Version++;
                 break;
             case StageState.Approved:
                 await GrantAsync(cs, audit, request, actor, ct);
@@ -286,6 +312,15 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
 
             case RequestAction.SelfRenew:
                 {
+                    // As for an administrator's own assignment: never two open assignments of one kind for one role and scope.
+                    if (await cs.Db.Assignments.AnyAsync(a => a.PrincipalId == request.PrincipalId && a.RoleId == request.RoleId && a.Scope == request.Scope
+                        && a.Kind == request.AssignmentKind && a.Origin == AssignmentOrigin.Administrator
+                        && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active), ct))
+                    {
+                        AssignmentEffects.Move(cs, audit, request, RequestStatus.Revoked, "An administrator assigned the role again while the request waited.");
+                        return;
+                    }
+
                     var window = ApprovalRules.GrantWindow(request.StartsAt, request.EndsAt, request.Duration, cs.Now, null);
                     Create(cs, audit, request, window, request.AssignmentKind, AssignmentOrigin.Administrator, null, target?.Id, "assignment.created");
                     return;
@@ -387,12 +422,12 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
             == ApproverStanding.Approver);
     }
 
-    /// <summary>How many enabled users other than the requester the names reach (directly or as group members).</summary>
-    private static async Task<int> PossibleApproversAsync(ElevateDbContext db, IReadOnlyCollection<Guid> names, Guid requesterId, CancellationToken ct)
+    /// <summary>The enabled users other than the requester the names reach (directly or as group members).</summary>
+    private static async Task<HashSet<Guid>> PossibleApproversAsync(ElevateDbContext db, IReadOnlyCollection<Guid> names, Guid requesterId, CancellationToken ct)
     {
         if (names.Count == 0)
         {
-            return 0;
+            return [];
         }
 
         var direct = await db.Principals.AsNoTracking().Where(p => names.Contains(p.Id) && p.Kind == PrincipalKind.User && p.Enabled && p.Id != requesterId)
@@ -402,6 +437,6 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
                              join u in db.Principals on m.MemberId equals u.Id
                              where names.Contains(g.Id) && g.Enabled && u.Enabled && u.Kind == PrincipalKind.User && u.Id != requesterId
                              select u.Id).ToListAsync(ct);
-        return direct.Union(members).Count();
+        return [.. direct, .. members];
     }
 }

@@ -34,7 +34,7 @@ public static class RequestRules
         settings.RequireTicket,
         settings.RequireMfa,
         settings.Approval.Required,
-        settings.Approval.EffectiveStages().SelectMany(s => s.Approvers).Distinct().ToList(),
+        settings.Approval.Stages.Count == 0 ? settings.Approval.Approvers : settings.Approval.Stages.SelectMany(s => s.Approvers).Distinct().ToList(),
         settings.MaxDuration);
 
     private static RequestEvaluation Activate(RequestFacts f)

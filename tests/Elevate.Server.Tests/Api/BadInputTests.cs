@@ -115,6 +115,24 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
         Raw("malformed JSON for a step-up challenge", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/challenge", _ => """{"action":""", 400, "malformed_json", "body"),
         Raw("an unknown field in a step-up challenge request", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/challenge", f => f.Activation().With("colour", "red").ToJsonString(), 400, "unknown_field", "colour"),
 
+        // Approval decisions
+        Raw("a decision on no request", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/{Guid.NewGuid()}/approve", _ => "{}", 404, "request_not_found", "id"),
+        Raw("a decision without a body", f => f.Alice.Client, HttpMethod.Post, f => $"{Requests}/{f.EligibilityId}/approve", _ => "", 400, "required", "body"),
+        Raw("an unknown field in a decision", f => f.Alice.Client, HttpMethod.Post, f => $"{Requests}/{f.EligibilityId}/approve", _ => """{"verdict":"approve"}""", 400, "unknown_field", "verdict"),
+        Raw("a decision's mfa with no factor in it", f => f.Alice.Client, HttpMethod.Post, f => $"{Requests}/{f.EligibilityId}/approve", _ => """{"mfa":{}}""", 400, "invalid_value", "mfa"),
+        Raw("a denial reason of 501 characters", f => f.Alice.Client, HttpMethod.Post, f => $"{Requests}/{f.EligibilityId}/deny", _ => $$"""{"reason":"{{new string('r', 501)}}"}""", 400, "too_long", "reason"),
+        Raw("a denial reason with a control character (BEL)", f => f.Alice.Client, HttpMethod.Post, f => $"{Requests}/{f.EligibilityId}/deny", _ => """{"reason":"No\u0007"}""", 400, "invalid_characters", "reason"),
+        Raw("a decision challenge without a verdict", f => f.Alice.Client, HttpMethod.Post, f => $"{Requests}/{f.EligibilityId}/decision-challenge", _ => "{}", 400, "required", "verdict"),
+        Raw("a decision challenge for an unknown verdict", f => f.Alice.Client, HttpMethod.Post, f => $"{Requests}/{f.EligibilityId}/decision-challenge", _ => """{"verdict":"maybe"}""", 400, "invalid_value", "verdict"),
+        Raw("bulk decisions with none in them", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/decisions", _ => """{"decisions":[]}""", 400, "invalid_value", "decisions"),
+        Raw("bulk decisions without the list", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/decisions", _ => "{}", 400, "invalid_value", "decisions"),
+        Raw("101 bulk decisions", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/decisions", f => BulkDecisions(101, $$"""{"requestId":"{{f.EligibilityId}}","verdict":"approve"}"""), 400, "invalid_value", "decisions"),
+        Raw("a bulk decision without a requestId", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/decisions", _ => BulkDecisions(1, """{"verdict":"approve"}"""), 400, "required", "decisions[0].requestId"),
+        Raw("a bulk decision without a verdict", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/decisions", f => BulkDecisions(1, $$"""{"requestId":"{{f.EligibilityId}}"}"""), 400, "required", "decisions[0].verdict"),
+        Raw("a bulk decision with an unknown verdict", f => f.Alice.Client, HttpMethod.Post, $"{Requests}/decisions", f => BulkDecisions(1, $$"""{"requestId":"{{f.EligibilityId}}","verdict":"maybe"}"""), 400, "invalid_value", "decisions[0].verdict"),
+        Get("the approval of no request", f => f.Alice.Client, _ => $"{Requests}/{Guid.NewGuid()}/approval", 404, "request_not_found", "id"),
+        Get("an awaiting-me limit that is not a number", f => f.Alice.Client, _ => $"{Requests}/awaiting-me?limit=ten", 400, "invalid_value", "limit"),
+
         // Role settings
         Raw("an activation maximum of 25 hours", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"maxDuration":"PT25H"}}""", 400, "invalid_settings", "activation.maxDuration"),
         Raw("phishing-resistant MFA without MFA", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"requirePhishingResistantMfa":true}}""", 400, "invalid_settings", "activation.requirePhishingResistantMfa"),
@@ -167,6 +185,9 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
 
     private static string Describe(int status, string? code, string? field, string? mediaType) =>
         $"{status} code={code ?? "(none)"} field={field ?? "(none)"} as {mediaType ?? "(no content type)"}";
+
+    /// <summary>A bulk decision body with <paramref name="count"/> copies of <paramref name="item"/>.</summary>
+    private static string BulkDecisions(int count, string item) => $$"""{"decisions":[{{string.Join(',', Enumerable.Repeat(item, count))}}]}""";
 
     private static JsonObject Window(string? startsAt, string expiration, string? endsAt = null, string? duration = null)
     {

@@ -1,4 +1,5 @@
 using Elevate.Core.Roles;
+using Elevate.Server.Tests.Approvals;
 using Elevate.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,6 +108,22 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
             schedule = Scenario.For("PT1H"),
             justification = "Walking every endpoint",
         }))),
+
+        // Deciding what waits for approval: bob's pending activation names the administrator as its approver, so the
+        // plain user (no approver of it) is not even told it exists, and the administrator decides it
+        SelfService("GET", "/api/v1/requests/awaiting-me", Ok, Ok, Fixed("/api/v1/requests/awaiting-me")),
+        SelfService("GET", "/api/v1/requests/{id:guid}/approval", NotFound, Ok, async (w, c) => new Call($"/api/v1/requests/{await BobsPendingApprovalAsync(w, c, "read")}/approval")),
+        SelfService("POST", "/api/v1/requests/{id:guid}/approve", NotFound, Ok, async (w, c) => new Call($"/api/v1/requests/{await BobsPendingApprovalAsync(w, c, "approve")}/approve", new { })),
+        SelfService("POST", "/api/v1/requests/{id:guid}/deny", NotFound, Ok, async (w, c) => new Call(
+            $"/api/v1/requests/{await BobsPendingApprovalAsync(w, c, "deny")}/deny", new { reason = "Walking every endpoint" })),
+        SelfService("POST", "/api/v1/requests/decisions", Ok, Ok, async (w, c) => new Call("/api/v1/requests/decisions", new
+        {
+            decisions = new[] { new { requestId = await BobsPendingApprovalAsync(w, c, "bulk"), verdict = "approve" } },
+        })),
+
+        // A passkey challenge for a decision: past authentication, neither caller has a passkey to answer it with
+        SelfService("POST", "/api/v1/requests/{id:guid}/decision-challenge", NotFound, NotFound, async (w, c) => new Call(
+            $"/api/v1/requests/{await BobsPendingApprovalAsync(w, c, "challenge")}/decision-challenge", new { verdict = "approve" })),
 
         // An administrator's request (adminAssign): refused to a plain user, whose own requests are self-service
         AdminOnly("POST", "/api/v1/requests", Created, (w, c) => Task.FromResult(new Call("/api/v1/requests", new
@@ -284,6 +301,13 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         Assert.Equal("scheduled", scheduled["status"].GetString());
         var spareToken = (await bob.Client.PostAsync("/api/v1/tokens", new { name = "spare" })).ShouldBe(201)["token"].GetProperty("id").GetGuid();
         return new World(Admin, alice, bob, role, group, robot, eligibility, scheduled.Id, spareToken);
+    }
+
+    /// <summary>Bob's activation of a new role (named for <paramref name="purpose"/> and the caller) waiting for the administrator's approval.</summary>
+    private static async Task<Guid> BobsPendingApprovalAsync(World w, Caller caller, string purpose)
+    {
+        var role = await w.Admin.RoleNeedingApprovalAsync(w.Bob.Id, $"approval-{purpose}-{caller}", null, false, ApprovalScenario.Stage(await w.Admin.MyIdAsync()));
+        return await w.Bob.Client.ActivatePendingAsync(role);
     }
 
     /// <summary>Every method and route pattern the running app maps.</summary>
