@@ -407,7 +407,7 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
     }
 
     /// <summary>The requester, their subject, readers of assignments, and anyone who may decide it see a request's approval.</summary>
-    private async Task<bool> MaySeeAsync(AssignmentRequest request, Actor actor, CancellationToken ct)
+    public async Task<bool> MaySeeAsync(AssignmentRequest request, Actor actor, CancellationToken ct)
     {
         var me = actor.PrincipalId!.Value;
         var now = time.UtcNow();

@@ -22,7 +22,7 @@ namespace Elevate.Core.Requests;
 /// came from changed meanwhile), authorise, let <see cref="RequestRules"/> decide, then apply the decision and its
 /// audit events in one commit.
 /// </summary>
-public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaService mfa, TimeProvider time)
+public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaService mfa, ApprovalService approvals, TimeProvider time)
 {
     private readonly RequestLoader _loader = new(index);
 
@@ -231,7 +231,9 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
     public async Task<Result<AssignmentRequest>> GetAsync(Guid requestId, Actor actor, CancellationToken ct)
     {
         var request = await changes.Db.Requests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, ct);
-        return request is not null && CanSee(request, actor, time.UtcNow())
+
+        // Approvers see what they are asked to decide, though they may read no other assignments.
+        return request is not null && (CanSee(request, actor, time.UtcNow()) || (request.ApprovalPlan is not null && await approvals.MaySeeAsync(request, actor, ct)))
             ? request
             : ElevateError.NotFound(ErrorCodes.RequestNotFound, "id", "No such request.");
     }

@@ -156,6 +156,18 @@ public abstract class ApprovalWorkflowTests(DatabaseKind kind) : ApprovalTest(ki
     }
 
     [Fact]
+    public async Task An_approver_reads_the_request_they_are_asked_to_decide_and_nobody_else_does()
+    {
+        var (_, request) = await AlicePendingAsync(ApprovalScenario.Stage(Bob.Id));
+
+        var seen = (await Bob.Client.GetAsync($"/api/v1/requests/{request}")).ShouldBe(200);
+        (await Carol.Client.GetAsync($"/api/v1/requests/{request}")).ShouldFail(404, "request_not_found");
+
+        Assert.Equal("pendingApproval", seen["status"].GetString());
+        Assert.False(string.IsNullOrEmpty(seen["justification"].GetString()));
+    }
+
+    [Fact]
     public async Task A_request_that_needs_no_approval_or_does_not_exist_cannot_be_decided()
     {
         var role = await Admin.CreateRoleAsync("web-admin");
