@@ -76,6 +76,42 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
         return new ApprovalPlan(stages, approval.RequireMfaToApprove);
     }
 
+    /// <summary>
+    /// What a settings document's approval stages will do to requests, said when the settings are saved: a stage that
+    /// can never gather its quorum (requests will be refused, or go to escalation approvers from the start), and one
+    /// whose quorum needs every approver, so that a request by one of them cannot complete without escalation.
+    /// </summary>
+    public static async Task<IReadOnlyList<ElevateError>> StageWarningsAsync(ElevateDbContext db, RoleSettings settings, CancellationToken ct)
+    {
+        var warnings = new List<ElevateError>();
+        var stages = settings.Activation.Approval.EffectiveStages();
+        for (var i = 0; i < stages.Count; i++)
+        {
+            var stage = stages[i];
+            if (stage.RequesterManager)
+            {
+                continue;
+            }
+
+            var field = settings.Activation.Approval.Stages.Count == 0 ? "activation.approval.approvers" : $"activation.approval.stages[{i}]";
+            var possible = await PossibleApproversAsync(db, stage.Approvers, Guid.Empty, ct);
+            var withEscalation = possible.Union(await PossibleApproversAsync(db, stage.EscalationApprovers, Guid.Empty, ct)).Count();
+            if (possible.Count < stage.Quorum)
+            {
+                warnings.Add(ElevateError.Rule(ErrorCodes.ApprovalStageUnreachable, withEscalation >= stage.Quorum
+                    ? $"Stage {i + 1} reaches only {possible.Count} enabled users for a quorum of {stage.Quorum}; its escalation approvers will decide from the start."
+                    : $"Stage {i + 1} reaches only {withEscalation} enabled users for a quorum of {stage.Quorum}, even with escalation; requests for this role will be refused until approvers are added.", field));
+            }
+            else if (possible.Count == stage.Quorum && withEscalation <= stage.Quorum)
+            {
+                warnings.Add(ElevateError.Rule(ErrorCodes.ApprovalStageTight,
+                    $"Stage {i + 1} needs every one of its {possible.Count} approvers; a request by one of them can never complete it and will be refused. Add approvers or escalation approvers.", field));
+            }
+        }
+
+        return warnings;
+    }
+
     /// <summary>Starts the first stage of a request that was just planned.</summary>
     public static void Start(AssignmentRequest request, ApprovalPlan plan, DateTimeOffset now)
     {

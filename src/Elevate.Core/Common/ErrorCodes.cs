@@ -96,6 +96,10 @@ public static class ErrorCodes
     public const string ActionNotAllowed = "action_not_allowed";
     public const string NoPossibleApprover = "no_possible_approver";
 
+    // Warnings (returned with a successful answer, never as an error).
+    public const string ApprovalStageUnreachable = "approval_stage_unreachable";
+    public const string ApprovalStageTight = "approval_stage_tight";
+
     // 429: too many failed attempts; retry after the time given.
     public const string SignInThrottled = "sign_in_throttled";
 

@@ -24,7 +24,9 @@ public sealed record RoleView(Guid Id, string Name, string? Description, bool Is
     public static RoleView From(Role r) => new(r.Id, r.Name, r.Description, r.IsPrivileged, r.BuiltIn, r.CreatedAt, r.Version);
 }
 
-public sealed record RoleSettingsView(Guid RoleId, string Scope, RoleSettings Settings, DateTimeOffset UpdatedAt, Guid? UpdatedById, int Version)
+/// <summary>A settings document where it is stored; <see cref="Warnings"/> (when saving) says what it will do to requests.</summary>
+public sealed record RoleSettingsView(Guid RoleId, string Scope, RoleSettings Settings, DateTimeOffset UpdatedAt, Guid? UpdatedById, int Version,
+    IReadOnlyList<Problems.ProblemItem>? Warnings = null)
 {
     public static RoleSettingsView From(RoleSettingsRecord s) => new(s.RoleId, s.Scope, s.Settings, s.UpdatedAt, s.UpdatedById, s.Version);
 }

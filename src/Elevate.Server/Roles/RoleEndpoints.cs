@@ -93,7 +93,7 @@ public static class RoleEndpoints
         Respond.Ok(await roles.ListSettingsAsync(id, ct), list => (IReadOnlyList<RoleSettingsView>)list.Select(RoleSettingsView.From).ToList());
 
     private static async Task<Results<Ok<RoleSettingsView>, Created<RoleSettingsView>, ProblemHttpResult>> PutSettingsAsync(
-        Guid id, string? scope, RoleSettings body, RoleService roles, HttpContext http, CancellationToken ct)
+        Guid id, string? scope, RoleSettings body, RoleService roles, Elevate.Core.Persistence.ElevateDbContext db, HttpContext http, CancellationToken ct)
     {
         var parsed = ScopePath.FromInput(scope ?? "/", "scope");
         var ifMatch = Http.IfMatch(http.Request);
@@ -110,7 +110,8 @@ public static class RoleEndpoints
 
         var (record, created) = result.Value;
         Http.SetETag(http.Response, record.Version);
-        var view = RoleSettingsView.From(record);
+        var warnings = await Elevate.Core.Approvals.ApprovalService.StageWarningsAsync(db, record.Settings, ct);
+        var view = RoleSettingsView.From(record) with { Warnings = warnings.Select(w => new Problems.ProblemItem(w.Code, w.Field, w.Message)).ToList() };
         return created ? TypedResults.Created($"/api/v1/roles/{id}/settings?scope={Uri.EscapeDataString(record.Scope)}", view) : TypedResults.Ok(view);
     }
 

@@ -35,6 +35,25 @@ public abstract class ApprovalSettingsTests(DatabaseKind kind) : ApprovalTest(ki
         Assert.Equal(1, second.GetProperty("quorum").GetInt32());
     }
 
+    [Fact]
+    public async Task Saving_settings_warns_of_a_stage_that_could_strand_or_refuse_requests()
+    {
+        var role = await Admin.CreateRoleAsync("db-admin");
+        var emptyGroup = (await Admin.PostAsync("/api/v1/groups", new { name = "nobody-yet" })).ShouldBe(201)["id"].GetGuid();
+
+        var tight = (await Admin.RequireApprovalAsync(role, [ApprovalScenario.Stage(Bob.Id)])).ShouldBe(200);
+        var unreachable = (await Admin.RequireApprovalAsync(role, [ApprovalScenario.Stage(emptyGroup), ApprovalScenario.Stage(Bob.Id, Carol.Id)])).ShouldBe(200);
+        var fine = (await Admin.RequireApprovalAsync(role, [ApprovalScenario.Stage(Bob.Id, Carol.Id)])).ShouldBe(200);
+
+        var tightWarning = Assert.Single(tight["warnings"].EnumerateArray());
+        Assert.Equal("approval_stage_tight", tightWarning.GetProperty("code").GetString());
+        Assert.Equal("activation.approval.stages[0]", tightWarning.GetProperty("field").GetString());
+        var unreachableWarning = Assert.Single(unreachable["warnings"].EnumerateArray());
+        Assert.Equal("approval_stage_unreachable", unreachableWarning.GetProperty("code").GetString());
+        Assert.Equal("activation.approval.stages[0]", unreachableWarning.GetProperty("field").GetString());
+        Assert.Empty(fine["warnings"].EnumerateArray());
+    }
+
     public static TheoryData<string, int, string, string> Faults => new()
     {
         { "a quorum of 0", 400, "invalid_settings", "activation.approval.stages[1].quorum" },
