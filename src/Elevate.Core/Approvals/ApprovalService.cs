@@ -145,7 +145,7 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
             .Select(d => new { d.RequestId, d.Stage }).ToListAsync(ct);
         return pending
             .Where(r => !decided.Any(d => d.RequestId == r.Id && d.Stage == r.ApprovalStage))
-            .Where(r => StandingOf(r, me with { AdministersScope = AdministersScope(me.Id, r, now) }, now) == ApproverStanding.Approver)
+            .Where(r => StandingOf(r, ApprovalPlan.FromJson(r.ApprovalPlan!), me with { AdministersScope = AdministersScope(me.Id, r, now) }, now) == ApproverStanding.Approver)
             .Take(limit)
             .ToList();
     }
@@ -154,14 +154,16 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
     public async Task<Result<WebAuthnCeremony>> DecisionChallengeAsync(Guid requestId, ApprovalVerdict verdict, Actor actor, CancellationToken ct)
     {
         var me = actor.PrincipalId!.Value;
+        var now = time.UtcNow();
         var request = await changes.Db.Requests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, ct);
-        if (request?.ApprovalPlan is null || request.Status != RequestStatus.PendingApproval || !await MaySeeAsync(request, actor, ct))
+        var plan = request?.ApprovalPlan is { } json ? ApprovalPlan.FromJson(json) : null;
+        var approver = request is null ? null : await ApproverAsync(changes.Db, me, request, now, ct);
+        if (request is null || plan is null || approver is null || request.Status != RequestStatus.PendingApproval || !MaySee(request, plan, approver, now))
         {
             return ElevateError.NotFound(ErrorCodes.RequestNotFound, "id", "No request waiting for approval has this id.");
         }
 
-        var approver = await ApproverAsync(changes.Db, me, ct) with { AdministersScope = AdministersScope(me, request, time.UtcNow()) };
-        return StandingOf(request, approver, time.UtcNow()) switch
+        return StandingOf(request, plan, approver, now) switch
         {
             ApproverStanding.Approver => await mfa.BeginAssertionAsync(me, ChallengePurpose.StepUp, Binding(requestId, verdict, me), ct),
             ApproverStanding.Requester => ElevateError.Forbidden("Nobody approves their own request.") with { Code = ErrorCodes.SelfApprovalForbidden },
@@ -179,7 +181,9 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
         var me = actor.PrincipalId!.Value;
         await using var cs = await changes.BeginAsync(actor, ct);
         var request = await cs.Db.Requests.FirstOrDefaultAsync(r => r.Id == requestId, ct);
-        if (request?.ApprovalPlan is null || !await MaySeeAsync(request, actor, ct))
+        var plan = request?.ApprovalPlan is { } json ? ApprovalPlan.FromJson(json) : null;
+        var approver = request is null ? null : await ApproverAsync(cs.Db, me, request, cs.Now, ct);
+        if (request is null || plan is null || approver is null || !MaySee(request, plan, approver, cs.Now))
         {
             return ElevateError.NotFound(ErrorCodes.RequestNotFound, "id", "No request with an approval has this id.");
         }
@@ -193,7 +197,6 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
                 : $"The request is already {status}; {last.ApproverName} decided at {last.DecidedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC.");
         }
 
-        var plan = ApprovalPlan.FromJson(request.ApprovalPlan);
         var stage = plan.Stages[request.ApprovalStage - 1];
         var audit = new AssignmentAudit();
         await audit.LoadNamesAsync(cs.Db, [new Assignment { PrincipalId = request.PrincipalId, RoleId = request.RoleId }], ct);
@@ -207,9 +210,7 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
                 : timedOut.Error;
         }
 
-        var approver = await ApproverAsync(cs.Db, me, ct);
-        approver = approver with { AdministersScope = AdministersScope(me, request, cs.Now) };
-        switch (StandingOf(request, approver, cs.Now))
+        switch (StandingOf(request, plan, approver, cs.Now))
         {
             case ApproverStanding.Requester:
                 return ElevateError.Forbidden("Nobody approves their own request: not directly, through a group, as their own manager, or as an administrator.") with
@@ -239,7 +240,7 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
         {
             if (input.Mfa is null)
             {
-                var enrolled = (await mfa.OverviewAsync(me, ct)).Factors;
+                var enrolled = await mfa.EnrolledAsync(me, ct);
                 return new ElevateError(ErrorCodes.MfaRequired, ErrorKind.Forbidden, "Deciding this request needs a fresh second factor.", "mfa")
                 {
                     Extensions = new Dictionary<string, object?> { ["factors"] = enrolled.Select(MfaService.Name).ToArray() },
@@ -419,9 +420,8 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
             "Approved.");
     }
 
-    private static ApproverStanding StandingOf(AssignmentRequest request, ApproverFacts approver, DateTimeOffset now)
+    private static ApproverStanding StandingOf(AssignmentRequest request, ApprovalPlan plan, ApproverFacts approver, DateTimeOffset now)
     {
-        var plan = ApprovalPlan.FromJson(request.ApprovalPlan!);
         var stage = plan.Stages[request.ApprovalStage - 1];
         return ApprovalRules.Standing(stage, approver, Requester(request), ApprovalRules.IsEscalated(stage, request.StageStartedAt ?? request.CreatedAt, now));
     }
@@ -445,18 +445,18 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
     /// <summary>The requester, their subject, readers of assignments, and anyone who may decide it see a request's approval.</summary>
     public async Task<bool> MaySeeAsync(AssignmentRequest request, Actor actor, CancellationToken ct)
     {
-        var me = actor.PrincipalId!.Value;
         var now = time.UtcNow();
-        if (request.RequestedById == me || request.PrincipalId == me || index.Can(me, Permission.ReadAssignments, ScopePath.Parse(request.Scope), now))
-        {
-            return true;
-        }
-
-        var plan = ApprovalPlan.FromJson(request.ApprovalPlan!);
-        var approver = await ApproverAsync(changes.Db, me, ct);
-        return plan.Stages.Any(stage => ApprovalRules.Standing(stage, approver with { AdministersScope = AdministersScope(me, request, now) }, Requester(request), escalated: true)
-            == ApproverStanding.Approver);
+        return request.ApprovalPlan is { } json && MaySee(request, ApprovalPlan.FromJson(json), await ApproverAsync(changes.Db, actor.PrincipalId!.Value, request, now, ct), now);
     }
+
+    private bool MaySee(AssignmentRequest request, ApprovalPlan plan, ApproverFacts approver, DateTimeOffset now) =>
+        request.RequestedById == approver.Id || request.PrincipalId == approver.Id
+        || index.Can(approver.Id, Permission.ReadAssignments, ScopePath.Parse(request.Scope), now)
+        || plan.Stages.Any(stage => ApprovalRules.Standing(stage, approver, Requester(request), escalated: true) == ApproverStanding.Approver);
+
+    /// <summary>What is known about <paramref name="principalId"/> as a possible approver of <paramref name="request"/>.</summary>
+    private async Task<ApproverFacts> ApproverAsync(ElevateDbContext db, Guid principalId, AssignmentRequest request, DateTimeOffset now, CancellationToken ct) =>
+        await ApproverAsync(db, principalId, ct) with { AdministersScope = AdministersScope(principalId, request, now) };
 
     /// <summary>The enabled users other than the requester the names reach (directly or as group members).</summary>
     private static async Task<HashSet<Guid>> PossibleApproversAsync(ElevateDbContext db, IReadOnlyCollection<Guid> names, Guid requesterId, CancellationToken ct)

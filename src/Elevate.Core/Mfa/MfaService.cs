@@ -14,9 +14,6 @@ namespace Elevate.Core.Mfa;
 /// <summary>What a user has enrolled, for the security page and for telling a client which factors it may present.</summary>
 public sealed record MfaOverview(bool TotpConfirmed, bool TotpPending, int RecoveryCodesLeft, IReadOnlyList<WebAuthnCredential> Passkeys)
 {
-    public IReadOnlyList<MfaFactor> Factors =>
-        [.. TotpConfirmed ? [MfaFactor.Totp] : Array.Empty<MfaFactor>(), .. Passkeys.Count > 0 ? [MfaFactor.WebAuthn] : Array.Empty<MfaFactor>()];
-
     public bool HasAny => TotpConfirmed || Passkeys.Count > 0;
 }
 
@@ -37,6 +34,15 @@ public sealed class MfaService(ChangeSets changes, ISecretProtector protector, I
     public const int MaxPasskeys = 20;
     private const string TotpPurpose = "Elevate.Mfa.TotpSecret.v1";
     private const string ChallengeSeal = "Elevate.Mfa.Challenge.v1";
+
+    /// <summary>The factors a user can present now (a confirmed authenticator app, any passkey): two existence checks.</summary>
+    public async Task<IReadOnlyList<MfaFactor>> EnrolledAsync(Guid principalId, CancellationToken ct)
+    {
+        var db = changes.Db;
+        var totp = await db.TotpFactors.AnyAsync(t => t.PrincipalId == principalId && t.ConfirmedAt != null, ct);
+        var passkey = await db.WebAuthnCredentials.AnyAsync(c => c.PrincipalId == principalId, ct);
+        return [.. totp ? [MfaFactor.Totp] : Array.Empty<MfaFactor>(), .. passkey ? [MfaFactor.WebAuthn] : Array.Empty<MfaFactor>()];
+    }
 
     public async Task<MfaOverview> OverviewAsync(Guid principalId, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Elevate.Core.Audit;
+using Elevate.Core.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Elevate.Core.Persistence;
@@ -48,25 +49,8 @@ internal sealed class SqliteDialect : IDatabaseDialect
     /// SQLite has one writer at a time. Writers of this process queue here, in order and without spinning, instead of
     /// colliding inside SQLite, whose busy handling in Microsoft.Data.Sqlite sleeps 150 ms per retry.
     /// </summary>
-    public async ValueTask<IDisposable> EnterWriteAsync(ElevateDbContext db, CancellationToken ct)
-    {
-        var gate = Writers.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        return new Release(gate);
-    }
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
+    public ValueTask<IDisposable> EnterWriteAsync(ElevateDbContext db, CancellationToken ct) =>
+        GateTurn.EnterAsync(Writers.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1)), ct);
 }
 
 internal sealed class PostgresDialect : IDatabaseDialect

@@ -326,7 +326,7 @@ public sealed class RequestService(ChangeSets changes, AccessIndex index, MfaSer
     /// <summary>The accepted factors the requester has enrolled: what a client should offer.</summary>
     private async Task<IReadOnlyList<MfaFactor>> AcceptableFactorsAsync(RequestFacts facts, CancellationToken ct)
     {
-        var enrolled = (await mfa.OverviewAsync(facts.Requester.Id, ct)).Factors;
+        var enrolled = await mfa.EnrolledAsync(facts.Requester.Id, ct);
         return Accepted(facts).Where(enrolled.Contains).ToList();
     }
 

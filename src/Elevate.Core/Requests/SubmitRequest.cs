@@ -68,22 +68,7 @@ public sealed record SubmitRequest
             AddIfError(errors, TextRules.Check(Ticket.Number, "ticket.number", TextRules.TicketMaxLength, required: true));
         }
 
-        if (Mfa is not null)
-        {
-            if ((Mfa.Totp is null) == (Mfa.WebAuthn is null))
-            {
-                errors.Add(ElevateError.Validation(ErrorCodes.InvalidValue, "mfa", "Give exactly one factor: mfa.totp or mfa.webAuthn."));
-            }
-            else if (Mfa.Totp is { } code && (code.Length > 20 || code.Any(char.IsControl)))
-            {
-                errors.Add(ElevateError.Validation(ErrorCodes.InvalidValue, "mfa.totp", "A TOTP code is the six digits your authenticator app shows."));
-            }
-            else if (Mfa.WebAuthn is { } answer && (answer.ChallengeId is null || answer.Credential is null))
-            {
-                errors.Add(ElevateError.Validation(ErrorCodes.Required, answer.ChallengeId is null ? "mfa.webAuthn.challengeId" : "mfa.webAuthn.credential",
-                    "A WebAuthn answer needs the challengeId it was issued with and the credential the browser returned."));
-            }
-        }
+        AddIfError(errors, Mfa?.Validate());
 
         return errors;
     }

@@ -1,3 +1,5 @@
+using Elevate.Core.Common;
+
 namespace Elevate.Core.SignIn;
 
 /// <summary>
@@ -9,23 +11,6 @@ public sealed class KeyedTurns(int gates)
 {
     private readonly SemaphoreSlim[] _gates = Enumerable.Range(0, gates).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    public async Task<IDisposable> EnterAsync(string key, CancellationToken ct)
-    {
-        var gate = _gates[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_gates.Length)];
-        await gate.WaitAsync(ct);
-        return new Turn(gate);
-    }
-
-    private sealed class Turn(SemaphoreSlim gate) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
+    public ValueTask<IDisposable> EnterAsync(string key, CancellationToken ct) =>
+        GateTurn.EnterAsync(_gates[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_gates.Length)], ct);
 }

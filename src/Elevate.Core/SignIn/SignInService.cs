@@ -88,7 +88,7 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
             await cs.CommitAsync(ct);
         }
 
-        var factors = (await mfa.OverviewAsync(user.Id, ct)).Factors;
+        var factors = await mfa.EnrolledAsync(user.Id, ct);
         return new PasswordVerified(user.Id, user.Name, factors);
     }
 
@@ -316,7 +316,7 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
         var ended = await EndSessionsAsync(cs, user.Id, SessionEndReason.PasswordChanged, null, ct);
         cs.Audit(new AuditRecord("setup_secret.redeemed") { PrincipalId = user.Id, PrincipalName = user.Name, Details = AuditDetails.Of(new { secretId = tracked.Id, use = "password" }) });
         cs.Audit(new AuditRecord(hadPassword ? "password.reset" : "password.set") { PrincipalId = user.Id, PrincipalName = user.Name, Details = AuditDetails.Of(new { otherSessionsEnded = ended }) });
-        var verified = new PasswordVerified(user.Id, user.Name, (await mfa.OverviewAsync(user.Id, ct)).Factors);
+        var verified = new PasswordVerified(user.Id, user.Name, await mfa.EnrolledAsync(user.Id, ct));
         if (verified.Factors.Count > 0)
         {
             var committed = await cs.CommitAsync(ct);
@@ -327,7 +327,7 @@ public sealed class SignInService(ChangeSets changes, PasswordHasher hasher, Mfa
         return session.IsSuccess ? new SetupOutcome(session.Value, verified) : session.Error;
     }
 
-    /// <summary>The user's counters in the store, for tests and the account page.</summary>
+    /// <summary>The three throttle counters an attempt at this account from this address counts against.</summary>
     internal static (string Pair, string Account, string Address) Keys(Guid? principalId, string normalizedName, string? address) =>
         (SignInThrottle.PairKey(principalId, normalizedName, address), SignInThrottle.AccountKey(principalId, normalizedName), SignInThrottle.AddressKey(address));
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Elevate.Core.Mfa;
+using Elevate.Core.Tokens;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Elevate.Server.Auth;
@@ -10,16 +11,13 @@ namespace Elevate.Server.Auth;
 /// </summary>
 public sealed class DataProtectionSecretProtector(IDataProtectionProvider provider) : ISecretProtector
 {
-    public string Protect(string purpose, byte[] plaintext) => Convert.ToBase64String(provider.CreateProtector(purpose).Protect(plaintext))
-        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public string Protect(string purpose, byte[] plaintext) => Secrets.Base64Url(provider.CreateProtector(purpose).Protect(plaintext));
 
     public byte[]? Unprotect(string purpose, string protectedText)
     {
         try
         {
-            var base64 = protectedText.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
-            return provider.CreateProtector(purpose).Unprotect(Convert.FromBase64String(base64));
+            return provider.CreateProtector(purpose).Unprotect(System.Buffers.Text.Base64Url.DecodeFromChars(protectedText));
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {

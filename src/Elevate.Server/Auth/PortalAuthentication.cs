@@ -83,19 +83,22 @@ public static class PortalAuthentication
         return auth;
     }
 
-    /// <summary>The claims of a portal session: who, and which server-side session.</summary>
-    public static ClaimsPrincipal SessionPrincipal(Guid principalId, string name, Guid sessionId) =>
+    /// <summary>
+    /// The claims of a portal session: who, and which server-side session. The cookie stores no name: each request
+    /// adds the current one when it validates the session.
+    /// </summary>
+    public static ClaimsPrincipal SessionPrincipal(Guid principalId, Guid sessionId, string? name = null) =>
         new(new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.Name, name),
+                .. name is null ? Array.Empty<Claim>() : [new Claim(ClaimTypes.Name, name)],
                 new Claim(CallerContext.PrincipalIdClaim, principalId.ToString()),
                 new Claim(SessionIdClaim, sessionId.ToString()),
             ],
             SessionScheme));
 
-    public static async Task SignInSessionAsync(this HttpContext http, UserSession session, string name)
+    public static async Task SignInSessionAsync(this HttpContext http, UserSession session)
     {
-        await http.SignInAsync(SessionScheme, SessionPrincipal(session.PrincipalId, name, session.Id), new AuthenticationProperties { IsPersistent = false });
+        await http.SignInAsync(SessionScheme, SessionPrincipal(session.PrincipalId, session.Id), new AuthenticationProperties { IsPersistent = false });
         await http.SignOutAsync(PendingScheme);
     }
 
@@ -108,7 +111,6 @@ public static class PortalAuthentication
         var pending = new ClaimsPrincipal(new ClaimsIdentity(
             [
                 new Claim(CallerContext.PrincipalIdClaim, user.PrincipalId.ToString()),
-                new Claim(ClaimTypes.Name, user.Name),
                 new Claim(ReturnUrlClaim, SsoEndpoints.LocalOrHome(returnUrl)),
             ],
             PendingScheme));
@@ -134,7 +136,7 @@ public static class PortalAuthentication
         }
 
         // Names can change while a session lives; the page shows the current one.
-        context.ReplacePrincipal(SessionPrincipal(valid.PrincipalId, valid.Name, valid.Session.Id));
+        context.ReplacePrincipal(SessionPrincipal(valid.PrincipalId, valid.Session.Id, valid.Name));
         context.HttpContext.Items[typeof(ValidSession)] = valid;
     }
 

@@ -62,8 +62,7 @@ public static class SsoEndpoints
             return Results.Redirect("/signin?error=sso");
         }
 
-        var name = (await signIn.ValidateAsync(session.Value.Id, ct))?.Name ?? identity.UserName ?? "";
-        await http.SignInSessionAsync(session.Value, name);
+        await http.SignInSessionAsync(session.Value);
         return Results.LocalRedirect(LocalOrHome(returnUrl));
     }
 

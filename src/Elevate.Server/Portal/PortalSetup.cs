@@ -1,8 +1,7 @@
-using Elevate.Core.Persistence;
+using Elevate.Core.Mfa;
 using Elevate.Core.SignIn;
 using Elevate.Server.Auth;
 using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.EntityFrameworkCore;
 
 namespace Elevate.Server.Portal;
 
@@ -48,7 +47,7 @@ public static class PortalSetup
 /// With <see cref="SignInPolicy.RequireSecondFactor"/>, a signed-in user who has no second factor sees only the
 /// security page (to enrol one) until they have.
 /// </summary>
-public sealed class SecondFactorEnrolmentFilter(SignInPolicy policy, ElevateDbContext db) : IAsyncPageFilter
+public sealed class SecondFactorEnrolmentFilter(SignInPolicy policy, MfaService mfa) : IAsyncPageFilter
 {
     private static readonly HashSet<string> Allowed = new(StringComparer.OrdinalIgnoreCase) { "/Account/Security", "/SignOut", "/Setup" };
 
@@ -59,10 +58,7 @@ public sealed class SecondFactorEnrolmentFilter(SignInPolicy policy, ElevateDbCo
         var session = context.HttpContext.CurrentSession();
         if (policy.RequireSecondFactor && session is not null && !Allowed.Contains(context.ActionDescriptor.ViewEnginePath))
         {
-            var id = session.PrincipalId;
-            var hasFactor = await db.TotpFactors.AnyAsync(t => t.PrincipalId == id && t.ConfirmedAt != null)
-                || await db.WebAuthnCredentials.AnyAsync(c => c.PrincipalId == id);
-            if (!hasFactor)
+            if ((await mfa.EnrolledAsync(session.PrincipalId, context.HttpContext.RequestAborted)).Count == 0)
             {
                 context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult("/account/security?enrol=required");
                 return;

@@ -52,7 +52,7 @@ public sealed class SetupModel(SignInService signIn) : PageModel
             return Redirect("/signin/factor");
         }
 
-        await HttpContext.SignInSessionAsync(session, outcome.Value.User.Name);
+        await HttpContext.SignInSessionAsync(session);
         return Redirect("/account/security?enrol=required");
     }
 }

@@ -16,7 +16,7 @@ namespace Elevate.Server.Portal.Roles;
 /// second factor when the role requires one: a code, or a passkey whose challenge is made from this very form's
 /// content, so the passkey approves exactly this role, scope, duration and justification.
 /// </summary>
-public sealed class IndexModel(RequestService requests, AccessIndex index, AssignmentQueries queries, ElevateDbContext db, TimeProvider time) : PortalPage
+public sealed class IndexModel(RequestService requests, MfaService mfa, AccessIndex index, AssignmentQueries queries, ElevateDbContext db, TimeProvider time) : PortalPage
 {
     [BindProperty]
     public Guid RoleId { get; set; }
@@ -144,10 +144,7 @@ public sealed class IndexModel(RequestService requests, AccessIndex index, Assig
         Active = index.GrantsInForce(me, now)
             .Select(g => new ActiveGrant(g, index.FindRole(g.RoleId)?.Name ?? "?", g.HolderId == me ? null : index.FindPrincipal(g.HolderId)?.Name))
             .OrderBy(g => g.RoleName, StringComparer.OrdinalIgnoreCase).ToList();
-        MyFactors = [
-            .. await db.TotpFactors.AnyAsync(t => t.PrincipalId == me && t.ConfirmedAt != null, ct) ? [MfaFactor.Totp] : Array.Empty<MfaFactor>(),
-            .. await db.WebAuthnCredentials.AnyAsync(c => c.PrincipalId == me, ct) ? [MfaFactor.WebAuthn] : Array.Empty<MfaFactor>(),
-        ];
+        MyFactors = await mfa.EnrolledAsync(me, ct);
     }
 
     public static string Duration(int minutes) => minutes % 60 == 0 ? $"{minutes / 60} h" : $"{minutes} min";

@@ -80,7 +80,7 @@ public sealed class FactorModel(SignInService signIn, MfaService mfa) : PageMode
             return await ShowAsync(session.Error.Message, ct);
         }
 
-        await HttpContext.SignInSessionAsync(session.Value, pending.Name);
+        await HttpContext.SignInSessionAsync(session.Value);
         return LocalRedirect(SsoEndpoints.LocalOrHome(pending.ReturnUrl));
     }
 
@@ -95,14 +95,14 @@ public sealed class FactorModel(SignInService signIn, MfaService mfa) : PageMode
         return Page();
     }
 
-    private sealed record Pending(Guid PrincipalId, string Name, string ReturnUrl);
+    private sealed record Pending(Guid PrincipalId, string ReturnUrl);
 
     private async Task<Pending?> PendingAsync()
     {
         var result = await HttpContext.AuthenticateAsync(PortalAuthentication.PendingScheme);
         var user = result.Principal;
         return result.Succeeded && user is not null && Guid.TryParse(user.FindFirstValue(CallerContext.PrincipalIdClaim), out var id)
-            ? new Pending(id, user.Identity?.Name ?? "", user.FindFirstValue(PortalAuthentication.ReturnUrlClaim) ?? "/")
+            ? new Pending(id, user.FindFirstValue(PortalAuthentication.ReturnUrlClaim) ?? "/")
             : null;
     }
 }

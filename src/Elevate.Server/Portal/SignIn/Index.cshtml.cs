@@ -72,7 +72,7 @@ public sealed class IndexModel(SignInService signIn, MfaService mfa, IOptions<El
                 return Page();
             }
 
-            await HttpContext.SignInSessionAsync(session.Value, user.Name);
+            await HttpContext.SignInSessionAsync(session.Value);
             return signIn.Policy.RequireSecondFactor ? Redirect("/account/security?enrol=required") : LocalRedirect(SsoEndpoints.LocalOrHome(ReturnUrl));
         }
 
@@ -104,8 +104,7 @@ public sealed class IndexModel(SignInService signIn, MfaService mfa, IOptions<El
             return Page();
         }
 
-        var name = (await signIn.ValidateAsync(session.Value.Id, ct))?.Name ?? "";
-        await HttpContext.SignInSessionAsync(session.Value, name);
+        await HttpContext.SignInSessionAsync(session.Value);
         return LocalRedirect(SsoEndpoints.LocalOrHome(ReturnUrl));
     }
 }
