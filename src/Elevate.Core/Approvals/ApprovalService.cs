@@ -17,7 +17,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Elevate.Core.Approvals;
 
 /// <summary>An approver's decision as sent: approve or deny, why, and a fresh factor when the role asks for one.</summary>
-public sealed record DecisionInput(ApprovalVerdict Verdict, string? Reason, StepUpProof? Mfa);
+/// <param name="Link">Set when the decision comes through an e-mailed link: its nonce is recorded with the decision, so the link works once.</param>
+public sealed record DecisionInput(ApprovalVerdict Verdict, string? Reason, StepUpProof? Mfa, LinkUse? Link = null);
+
+/// <summary>A used approve / deny link: its one-time nonce, and until when it could have been used.</summary>
+public sealed record LinkUse(Guid Nonce, DateTimeOffset ExpiresAt);
 
 /// <summary>A request's approval as it stands: the plan, the stage waiting, and every decision so far.</summary>
 public sealed record ApprovalState(AssignmentRequest Request, ApprovalPlan Plan, IReadOnlyList<ApprovalDecision> Decisions);
@@ -256,6 +260,16 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
             }
 
             factor = verified.Value.Method;
+        }
+
+        if (input.Link is { } link)
+        {
+            if (await cs.Db.UsedChallenges.AnyAsync(c => c.Id == link.Nonce, ct))
+            {
+                return ElevateError.Conflict(ErrorCodes.LinkUsed, "This approval link has been used already; open the request in Elevate to see where it stands.");
+            }
+
+            cs.Db.UsedChallenges.Add(new UsedChallenge { Id = link.Nonce, ExpiresAt = link.ExpiresAt });
         }
 
         var decision = new ApprovalDecision

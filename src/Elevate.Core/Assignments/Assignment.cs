@@ -43,6 +43,9 @@ public sealed class Assignment : IChangeStamped, IVersioned
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>When the next "ends soon" message is due (kept by the notification planner), or null.</summary>
+    public DateTimeOffset? NoticeAt { get; set; }
+
     public int Version { get; set; }
 
     public long ChangeSeq { get; set; }

@@ -50,6 +50,7 @@ public static class ErrorCodes
     public const string RoleNotFound = "role_not_found";
     public const string AssignmentNotFound = "assignment_not_found";
     public const string RequestNotFound = "request_not_found";
+    public const string MessageNotFound = "message_not_found";
     public const string TokenNotFound = "token_not_found";
     public const string AuditEventNotFound = "audit_event_not_found";
     public const string SettingsNotFound = "settings_not_found";
@@ -71,6 +72,8 @@ public static class ErrorCodes
     public const string AlreadyMember = "already_member";
     public const string NotMember = "not_member";
     public const string AlreadyDecided = "already_decided";
+    public const string LinkUsed = "link_used";
+    public const string NotDeadLettered = "not_dead_lettered";
 
     // 412
     public const string PreconditionFailed = "precondition_failed";
@@ -95,6 +98,7 @@ public static class ErrorCodes
     public const string ApproversRequired = "approvers_required";
     public const string ActionNotAllowed = "action_not_allowed";
     public const string NoPossibleApprover = "no_possible_approver";
+    public const string ChannelNotConfigured = "channel_not_configured";
 
     // Warnings (returned with a successful answer, never as an error).
     public const string ApprovalStageUnreachable = "approval_stage_unreachable";

@@ -18,11 +18,12 @@ public sealed class ChangeSet : IAsyncDisposable
     private readonly IDatabaseDialect _dialect;
     private readonly AuditHead _head;
     private readonly IChangeObserver _observer;
+    private readonly IReadOnlyList<IChangeSetHook> _hooks;
     private readonly List<AuditRecord> _records = [];
     private readonly long _stamp;
     private bool _completed;
 
-    private ChangeSet(ElevateDbContext db, IDisposable writer, IDbContextTransaction transaction, IDatabaseDialect dialect, AuditHead head, Actor actor, DateTimeOffset now, IChangeObserver observer)
+    private ChangeSet(ElevateDbContext db, IDisposable writer, IDbContextTransaction transaction, IDatabaseDialect dialect, AuditHead head, Actor actor, DateTimeOffset now, IChangeObserver observer, IReadOnlyList<IChangeSetHook> hooks)
     {
         Db = db;
         _writer = writer;
@@ -33,6 +34,7 @@ public sealed class ChangeSet : IAsyncDisposable
         Actor = actor;
         Now = now;
         _observer = observer;
+        _hooks = hooks;
     }
 
     public ElevateDbContext Db { get; }
@@ -45,7 +47,7 @@ public sealed class ChangeSet : IAsyncDisposable
     public IReadOnlyList<AuditRecord> Records => _records;
 
 
-    public static async Task<ChangeSet> BeginAsync(ElevateDbContext db, Actor actor, TimeProvider time, IChangeObserver observer, CancellationToken ct)
+    public static async Task<ChangeSet> BeginAsync(ElevateDbContext db, Actor actor, TimeProvider time, IChangeObserver observer, IReadOnlyList<IChangeSetHook> hooks, CancellationToken ct)
     {
         var dialect = IDatabaseDialect.For(db);
 
@@ -58,7 +60,7 @@ public sealed class ChangeSet : IAsyncDisposable
         {
             transaction = await db.Database.BeginTransactionAsync(ct);
             var head = await dialect.LockAuditHeadAsync(db, ct);
-            return new ChangeSet(db, writer, transaction, dialect, head, actor, time.UtcNow(), observer);
+            return new ChangeSet(db, writer, transaction, dialect, head, actor, time.UtcNow(), observer, hooks);
         }
         catch
         {
@@ -80,6 +82,11 @@ public sealed class ChangeSet : IAsyncDisposable
         if (_records.Count == 0)
         {
             throw new InvalidOperationException("A change set must record at least one audit event.");
+        }
+
+        foreach (var hook in _hooks)
+        {
+            await hook.BeforeCommitAsync(this, ct);
         }
 
         var stamp = _stamp;

@@ -60,6 +60,12 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
 
     public DbSet<Approvals.ApprovalDecision> ApprovalDecisions => Set<Approvals.ApprovalDecision>();
 
+    public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
+
+    public DbSet<Notifications.DeliveryAttempt> DeliveryAttempts => Set<Notifications.DeliveryAttempt>();
+
+    public DbSet<Notifications.NotificationPreference> NotificationPreferences => Set<Notifications.NotificationPreference>();
+
     /// <summary>ASP.NET Core Data Protection's keys, shared by every instance (they encrypt TOTP secrets and cookies).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -138,6 +144,7 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.HasIndex(a => a.ChangeSeq);
             e.HasIndex(a => new { a.Status, a.StartsAt });
             e.HasIndex(a => new { a.Status, a.EndsAt });
+            e.HasIndex(a => a.NoticeAt);
             e.HasIndex(a => new { a.CreatedAt, a.Id });
 
             // The last line of defence for "one open activation per principal, role and scope": even if two
@@ -160,6 +167,7 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.Property(r => r.MfaMethod).HasMaxLength(20);
             e.Property(r => r.ApprovalPlan).HasMaxLength(20_000);
             e.HasIndex(r => new { r.Status, r.StageDueAt });
+            e.HasIndex(r => r.NoticeAt);
             e.Property(r => r.Fingerprint).HasMaxLength(64);
             e.Property(r => r.Version).IsConcurrencyToken();
             e.HasOne<Principal>().WithMany().HasForeignKey(r => r.PrincipalId).OnDelete(DeleteBehavior.Restrict);
@@ -298,6 +306,34 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.HasIndex(d => new { d.RequestId, d.Stage, d.ApproverId }).IsUnique();
             e.HasOne<AssignmentRequest>().WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Principal>().WithMany().HasForeignKey(d => d.ApproverId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Notifications.OutboxMessage>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Destination).HasMaxLength(320);
+            e.Property(m => m.ClaimedBy).HasMaxLength(100);
+            e.Property(m => m.LastError).HasMaxLength(1000);
+
+            // The dispatcher's query: what is due, oldest first.
+            e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            e.HasIndex(m => m.RequestId);
+            e.HasIndex(m => new { m.RecipientId, m.Status });
+        });
+
+        modelBuilder.Entity<Notifications.DeliveryAttempt>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Error).HasMaxLength(1000);
+            e.Property(a => a.Instance).HasMaxLength(100);
+            e.HasIndex(a => a.MessageId);
+            e.HasOne<Notifications.OutboxMessage>().WithMany().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Notifications.NotificationPreference>(e =>
+        {
+            e.HasKey(p => p.PrincipalId);
+            e.HasOne<Principal>().WithMany().HasForeignKey(p => p.PrincipalId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<UsedChallenge>(e =>

@@ -52,6 +52,10 @@ public static partial class PrincipalInput
     public static bool IsValidName(string? name) =>
         TextRules.Check(name, "name", TextRules.NameMaxLength, required: true) is null && NameShape().IsMatch(name!);
 
+    /// <summary>An address of the shape name@domain.tld, no longer than an e-mail address can be.</summary>
+    public static bool IsEmailAddress(string? value) =>
+        value is { Length: > 0 and <= TextRules.EmailMaxLength } && EmailShape().IsMatch(value);
+
     private static ElevateError? CheckEmail(string? email)
     {
         if (TextRules.Check(email, "email", TextRules.EmailMaxLength, required: false) is { } error)

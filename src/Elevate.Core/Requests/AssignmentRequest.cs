@@ -78,6 +78,9 @@ public sealed class AssignmentRequest : IVersioned
     /// <summary>When the current stage times out; the scheduler ends the request then.</summary>
     public DateTimeOffset? StageDueAt { get; set; }
 
+    /// <summary>While waiting: when the current stage escalates and its escalation approvers are to be told, or null.</summary>
+    public DateTimeOffset? NoticeAt { get; set; }
+
     public string? IdempotencyKey { get; set; }
 
     /// <summary>SHA-256 of the request's content, to tell a retry from a different request with the same key.</summary>

@@ -1,5 +1,6 @@
 using Elevate.Core.Assignments;
 using Elevate.Core.Audit;
+using Elevate.Core.Notifications;
 using Elevate.Core.Persistence;
 using Elevate.Core.Requests;
 using Microsoft.EntityFrameworkCore;
@@ -7,9 +8,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Elevate.Core.Scheduling;
 
 /// <summary>What one batch did, and how late the latest item was processed after its due time.</summary>
-public sealed record BatchResult(int Started, int Expired, TimeSpan MaxLag, int TimedOut = 0)
+public sealed record BatchResult(int Started, int Expired, TimeSpan MaxLag, int TimedOut = 0, int Notices = 0)
 {
-    public int Total => Started + Expired + TimedOut;
+    public int Total => Started + Expired + TimedOut + Notices;
 }
 
 /// <summary>
@@ -18,7 +19,7 @@ public sealed record BatchResult(int Started, int Expired, TimeSpan MaxLag, int 
 /// separate job queue. Exactly-once: batches serialise on the audit-head lock and re-read what is due inside it, so
 /// an item another instance just processed is no longer due.
 /// </summary>
-public sealed class DueWork(ChangeSets changes)
+public sealed class DueWork(ChangeSets changes, NotificationOptions options)
 {
     public const int BatchSize = 500;
 
@@ -30,7 +31,10 @@ public sealed class DueWork(ChangeSets changes)
         var nextEndScheduled = await db.Assignments.Where(a => a.Status == AssignmentStatus.Scheduled && a.EndsAt != null).MinAsync(a => a.EndsAt, ct);
         var nextEndActive = await db.Assignments.Where(a => a.Status == AssignmentStatus.Active && a.EndsAt != null).MinAsync(a => a.EndsAt, ct);
         var nextTimeout = await db.Requests.Where(r => r.Status == RequestStatus.PendingApproval && r.StageDueAt != null).MinAsync(r => r.StageDueAt, ct);
-        return new[] { nextStart, nextEndScheduled, nextEndActive, nextTimeout }.Where(d => d is not null).Min();
+        var nextNotice = await db.Assignments.Where(a => a.NoticeAt != null && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
+            .MinAsync(a => a.NoticeAt, ct);
+        var nextEscalation = await db.Requests.Where(r => r.NoticeAt != null && r.Status == RequestStatus.PendingApproval).MinAsync(r => r.NoticeAt, ct);
+        return new[] { nextStart, nextEndScheduled, nextEndActive, nextTimeout, nextNotice, nextEscalation }.Where(d => d is not null).Min();
     }
 
     /// <summary>Processes up to <see cref="BatchSize"/> due items at the current time.</summary>
@@ -54,7 +58,18 @@ public sealed class DueWork(ChangeSets changes)
             .OrderBy(r => r.StageDueAt)
             .Take(Math.Max(0, BatchSize - ending.Count - starting.Count))
             .ToListAsync(ct);
-        if (ending.Count == 0 && starting.Count == 0 && overdue.Count == 0)
+        var room = Math.Max(0, BatchSize - ending.Count - starting.Count - overdue.Count);
+        var noticed = await cs.Db.Assignments
+            .Where(a => a.NoticeAt != null && a.NoticeAt <= now && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
+            .OrderBy(a => a.NoticeAt)
+            .Take(room)
+            .ToListAsync(ct);
+        var escalating = await cs.Db.Requests
+            .Where(r => r.NoticeAt != null && r.NoticeAt <= now && r.Status == RequestStatus.PendingApproval)
+            .OrderBy(r => r.NoticeAt)
+            .Take(Math.Max(0, room - noticed.Count))
+            .ToListAsync(ct);
+        if (ending.Count == 0 && starting.Count == 0 && overdue.Count == 0 && noticed.Count == 0 && escalating.Count == 0)
         {
             return new BatchResult(0, 0, TimeSpan.Zero);
         }
@@ -62,6 +77,7 @@ public sealed class DueWork(ChangeSets changes)
         var audit = new AssignmentAudit();
         await audit.LoadNamesAsync(cs.Db, ending.Concat(starting), ct);
         await audit.LoadNamesAsync(cs.Db, overdue.Select(r => new Assignment { PrincipalId = r.PrincipalId, RoleId = r.RoleId }), ct);
+        await audit.LoadNamesAsync(cs.Db, noticed.Concat(escalating.Select(r => new Assignment { PrincipalId = r.PrincipalId, RoleId = r.RoleId })), ct);
         var requestIds = ending.Concat(starting).Select(a => a.CreatedByRequestId).ToList();
         var requests = await cs.Db.Requests.Where(r => requestIds.Contains(r.Id) && r.Status == RequestStatus.Scheduled).ToDictionaryAsync(r => r.Id, ct);
         var maxLag = TimeSpan.Zero;
@@ -70,6 +86,23 @@ public sealed class DueWork(ChangeSets changes)
         {
             // A request that waits past its stage's timeout expires; nothing was granted, nothing needs undoing.
             AssignmentEffects.Move(cs, audit, request, RequestStatus.TimedOut, $"No decision arrived within stage {request.ApprovalStage}'s time limit.");
+        }
+
+        foreach (var request in escalating)
+        {
+            // The stage's escalation approvers may decide from now on; the planner tells them.
+            request.NoticeAt = null;
+            cs.Audit(RequestAudit.Record("request.escalated", request, audit, new { stage = request.ApprovalStage }));
+        }
+
+        foreach (var assignment in noticed)
+        {
+            // Only the latest notice moment that has passed is told: after downtime, "ends in a day", not also "in 14 days".
+            assignment.NoticeAt = NoticeSchedule.NextEndingNotice(assignment, now, options);
+            if (!assignment.HasRunOutAt(now) && assignment.EndsAt is { } end)
+            {
+                cs.Audit(audit.Record("assignment.expiring_soon", assignment, assignment.CreatedByRequestId, new { endsAt = end, remaining = end - now }));
+            }
         }
 
         foreach (var assignment in starting)
@@ -110,7 +143,7 @@ public sealed class DueWork(ChangeSets changes)
         var committed = await cs.CommitAsync(ct);
 
         // A lost race means another instance processed these items; that is the exactly-once guarantee at work.
-        return committed.IsSuccess ? new BatchResult(starting.Count, ending.Count, maxLag, overdue.Count) : new BatchResult(0, 0, TimeSpan.Zero);
+        return committed.IsSuccess ? new BatchResult(starting.Count, ending.Count, maxLag, overdue.Count, noticed.Count + escalating.Count) : new BatchResult(0, 0, TimeSpan.Zero);
     }
 
     private static void ProvisionRequest(ChangeSet cs, AssignmentAudit audit, Dictionary<Guid, AssignmentRequest> requests, Assignment assignment)

@@ -16,6 +16,9 @@ public sealed record RoleSettings
     /// <summary>How long before an assignment ends its holder may ask to extend it.</summary>
     public TimeSpan ExtensionWindow { get; init; } = TimeSpan.FromDays(14);
 
+    /// <summary>Who is told what about this role's assignments and activations.</summary>
+    public Notifications.NotificationSettings Notifications { get; init; } = new();
+
     public static RoleSettings Default { get; } = new();
 }
 

@@ -57,6 +57,14 @@ public static class RoleSettingsRules
             errors.Add(Invalid("extensionWindow", $"The extension window is between PT0S and {IsoDuration.Format(LongestExtensionWindow)}."));
         }
 
+        var notifications = settings.Notifications;
+        CheckAudience(errors, notifications.EligibleAssigned.Admins, "notifications.eligibleAssigned.admins");
+        CheckAudience(errors, notifications.EligibleAssigned.Assignee, "notifications.eligibleAssigned.assignee");
+        CheckAudience(errors, notifications.ActiveAssigned.Admins, "notifications.activeAssigned.admins");
+        CheckAudience(errors, notifications.ActiveAssigned.Assignee, "notifications.activeAssigned.assignee");
+        CheckAudience(errors, notifications.Activated.Admins, "notifications.activated.admins");
+        CheckAudience(errors, notifications.Activated.Requester, "notifications.activated.requester");
+        CheckAudience(errors, notifications.Activated.Approvers, "notifications.activated.approvers");
         return errors;
     }
 
@@ -145,4 +153,21 @@ public static class RoleSettingsRules
     }
 
     private static ElevateError Invalid(string field, string message) => ElevateError.Validation(ErrorCodes.InvalidSettings, field, message);
+
+    private static void CheckAudience(List<ElevateError> errors, Notifications.AudienceNotifications audience, string field)
+    {
+        if (audience.AdditionalRecipients.Count > Notifications.AudienceNotifications.MaxAdditionalRecipients)
+        {
+            errors.Add(Invalid($"{field}.additionalRecipients", $"At most {Notifications.AudienceNotifications.MaxAdditionalRecipients} additional recipients."));
+            return;
+        }
+
+        for (var i = 0; i < audience.AdditionalRecipients.Count; i++)
+        {
+            if (!Principals.PrincipalInput.IsEmailAddress(audience.AdditionalRecipients[i]))
+            {
+                errors.Add(Invalid($"{field}.additionalRecipients[{i}]", "Not an e-mail address (name@example.org)."));
+            }
+        }
+    }
 }

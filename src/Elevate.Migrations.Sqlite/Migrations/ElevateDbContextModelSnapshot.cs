@@ -121,6 +121,10 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
+                    b.Property<long?>("NoticeAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notice_at");
+
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -168,6 +172,9 @@ namespace Elevate.Migrations.Sqlite.Migrations
 
                     b.HasIndex("EligibilityId")
                         .HasDatabaseName("ix_assignments_eligibility_id");
+
+                    b.HasIndex("NoticeAt")
+                        .HasDatabaseName("ix_assignments_notice_at");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_assignments_created_at_id");
@@ -532,6 +539,184 @@ namespace Elevate.Migrations.Sqlite.Migrations
                     b.ToTable("web_authn_credentials", (string)null);
                 });
 
+            modelBuilder.Entity("Elevate.Core.Notifications.DeliveryAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("DurationMilliseconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_milliseconds");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("succeeded");
+
+                    b.HasKey("Id")
+                        .HasName("pk_delivery_attempts");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_delivery_attempts_message_id");
+
+                    b.ToTable("delivery_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.Notifications.NotificationPreference", b =>
+                {
+                    b.Property<Guid>("PrincipalId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("principal_id");
+
+                    b.Property<TimeSpan>("DigestTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest_time");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mode");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PrincipalId")
+                        .HasName("pk_notification_preferences");
+
+                    b.ToTable("notification_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("Elevate.Core.Notifications.OutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ActionFor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action_for");
+
+                    b.Property<Guid?>("AssignmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Critical")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("critical");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<Guid?>("DigestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest_id");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event");
+
+                    b.Property<string>("Facts")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("facts");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid?>("RecipientId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("RequestId")
+                        .HasDatabaseName("ix_outbox_messages_request_id");
+
+                    b.HasIndex("RecipientId", "Status")
+                        .HasDatabaseName("ix_outbox_messages_recipient_id_status");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_outbox_messages_status_next_attempt_at");
+
+                    b.ToTable("outbox_messages", (string)null);
+                });
+
             modelBuilder.Entity("Elevate.Core.Principals.GroupMembership", b =>
                 {
                     b.Property<Guid>("GroupId")
@@ -722,6 +907,10 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("mfa_method");
 
+                    b.Property<long?>("NoticeAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notice_at");
+
                     b.Property<Guid>("PrincipalId")
                         .HasColumnType("TEXT")
                         .HasColumnName("principal_id");
@@ -800,6 +989,9 @@ namespace Elevate.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_requests");
+
+                    b.HasIndex("NoticeAt")
+                        .HasDatabaseName("ix_requests_notice_at");
 
                     b.HasIndex("ResultAssignmentId")
                         .HasDatabaseName("ix_requests_result_assignment_id");
@@ -1289,6 +1481,26 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_web_authn_credentials_principals_principal_id");
+                });
+
+            modelBuilder.Entity("Elevate.Core.Notifications.DeliveryAttempt", b =>
+                {
+                    b.HasOne("Elevate.Core.Notifications.OutboxMessage", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_delivery_attempts_outbox_messages_message_id");
+                });
+
+            modelBuilder.Entity("Elevate.Core.Notifications.NotificationPreference", b =>
+                {
+                    b.HasOne("Elevate.Core.Principals.Principal", null)
+                        .WithMany()
+                        .HasForeignKey("PrincipalId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_preferences_principals_principal_id");
                 });
 
             modelBuilder.Entity("Elevate.Core.Principals.GroupMembership", b =>

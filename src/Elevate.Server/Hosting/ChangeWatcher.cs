@@ -14,6 +14,7 @@ namespace Elevate.Server.Hosting;
 public sealed class ChangeWatcher(
     AccessIndexFeed feed,
     GrantScheduler scheduler,
+    Notifications.OutboxDispatcher dispatcher,
     IOptions<ElevateOptions> options,
     TimeProvider time,
     ILogger<ChangeWatcher> logger) : BackgroundService
@@ -102,6 +103,7 @@ public sealed class ChangeWatcher(
         if (feed.IndexSequence != before)
         {
             scheduler.Poke();
+            dispatcher.Poke();
         }
     }
 }

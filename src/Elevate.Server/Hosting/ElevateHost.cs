@@ -17,6 +17,7 @@ using Elevate.Server.Approvals;
 using Elevate.Server.Assignments;
 using Elevate.Server.Audit;
 using Elevate.Server.Auth;
+using Elevate.Server.Notifications;
 using Elevate.Server.Portal;
 using Elevate.Server.Principals;
 using Elevate.Server.Requests;
@@ -81,6 +82,17 @@ public static class ElevateHost
         services.AddScoped<Bootstrapper>();
         services.AddScoped<MfaService>();
         services.AddScoped<Elevate.Core.Approvals.ApprovalService>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ElevateOptions>>().Value.Notifications.ToPlannerOptions());
+        services.AddScoped<Elevate.Core.Notifications.NotificationPlanner>();
+        services.AddScoped<IChangeSetHook>(sp => sp.GetRequiredService<Elevate.Core.Notifications.NotificationPlanner>());
+        services.AddScoped<Elevate.Core.Notifications.NotificationService>();
+        services.AddSingleton<Notifications.MessageRenderer>();
+        services.AddSingleton<Notifications.ActionLinks>();
+        services.AddSingleton<Notifications.EmailSender>();
+        services.AddSingleton<Notifications.HttpChannelSender>();
+        services.AddSingleton<Notifications.OutboxDispatcher>();
+        services.AddHttpClient(Notifications.HttpChannelSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddScoped<SignInService>();
         services.AddScoped<ExternalSignIn>();
         services.AddSingleton(new PasswordHasher(Argon2Parameters.Default));
@@ -109,6 +121,7 @@ public static class ElevateHost
         services.AddHostedService<SchedulerService>();
         services.AddHostedService<ChangeWatcher>();
         services.AddHostedService<TokenUseWriter>();
+        services.AddHostedService<Notifications.OutboxDispatcherService>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
@@ -222,6 +235,7 @@ public static class ElevateHost
         api.MapApprovals();
         api.MapTokens();
         api.MapAudit();
+        api.MapNotifications();
         api.MapSystem();
         return app;
     }

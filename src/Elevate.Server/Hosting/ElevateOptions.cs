@@ -34,6 +34,8 @@ public sealed class ElevateOptions
 
     public DataProtectionOptions DataProtection { get; set; } = new();
 
+    public Notifications.NotificationsOptions Notifications { get; set; } = new();
+
     /// <summary>How the keys that encrypt TOTP secrets and cookies are themselves protected in the database.</summary>
     public sealed class DataProtectionOptions
     {
@@ -183,6 +185,11 @@ public sealed class ElevateOptions
     /// <summary>Fails fast at start on settings that cannot work.</summary>
     public IEnumerable<string> Problems()
     {
+        foreach (var problem in Notifications.Problems())
+        {
+            yield return problem;
+        }
+
         if (!Enum.IsDefined(Database.Provider))
         {
             yield return "Elevate:Database:Provider must be Sqlite or PostgreSql.";

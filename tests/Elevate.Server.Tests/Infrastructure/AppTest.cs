@@ -15,9 +15,14 @@ public abstract class AppTest(DatabaseKind kind) : IAsyncLifetime
     /// <summary>Whether the scheduler runs; tests that prove answers do not depend on it turn it off.</summary>
     protected virtual bool RunScheduler => true;
 
-    public async Task InitializeAsync() => (App, Admin) = await ElevateApp.StartAsync(Kind, RunScheduler);
+    public async Task InitializeAsync() => (App, Admin) = await ElevateApp.StartAsync(Kind, RunScheduler, Configure);
 
-    public async Task DisposeAsync()
+    /// <summary>Configuration a suite adds before its host starts (e.g. a mail server to send to).</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
+    public virtual async Task DisposeAsync()
     {
         await App.DisposeAsync();
         await App.Database.DisposeAsync();

@@ -35,15 +35,19 @@ public sealed class ElevateApp : WebApplicationFactory<Program>
 
     public CapturedSetupSecret SetupSecret { get; } = new();
 
+    /// <summary>Extra configuration ("Elevate:Notifications:Smtp:Host", ...), read when the host starts.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
     public GrantScheduler Scheduler => Services.GetRequiredService<GrantScheduler>();
 
     public static FakeTimeProvider NewClock() => new(Epoch) { AutoAdvanceAmount = TimeSpan.Zero };
 
     /// <summary>Starts a host on a new database (or <paramref name="database"/>) and signs the first administrator in.</summary>
-    public static async Task<(ElevateApp App, ApiClient Admin)> StartAsync(DatabaseKind kind, bool runScheduler = true)
+    public static async Task<(ElevateApp App, ApiClient Admin)> StartAsync(DatabaseKind kind, bool runScheduler = true, Action<Dictionary<string, string?>>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
         var app = new ElevateApp(database, NewClock(), runScheduler);
+        settings?.Invoke(app.Settings);
         return (app, await app.RedeemAdministratorAsync());
     }
 
@@ -94,6 +98,11 @@ public sealed class ElevateApp : WebApplicationFactory<Program>
         builder.UseSetting("Elevate:Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Elevate:DataDirectory", Database.DataDirectory);
         builder.UseSetting("Elevate:RunScheduler", _runScheduler ? "true" : "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
