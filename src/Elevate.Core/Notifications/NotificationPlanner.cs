@@ -32,16 +32,18 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             return;
         }
 
+        // Requests first: an approval that grants is told to the requester as "approved", which the grant's own
+        // "activated" message then need not repeat.
         var plan = new Plan(cs, options, index);
-        foreach (var record in cs.Records.ToList())
-        {
-            await plan.FromRecordAsync(record, ct);
-        }
-
         foreach (var entry in cs.Db.ChangeTracker.Entries<AssignmentRequest>().ToList())
         {
             await plan.FromRequestAsync(entry.Entity, entry.State == EntityState.Added, entry.Property(r => r.Status).OriginalValue,
                 entry.Property(r => r.ApprovalStage).OriginalValue, ct);
+        }
+
+        foreach (var record in cs.Records.ToList())
+        {
+            await plan.FromRecordAsync(record, ct);
         }
 
         await plan.WriteAsync(ct);
@@ -63,13 +65,15 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
     /// <summary>Keeps the time-driven notices of every touched assignment and request in step with its new state.</summary>
     private void Reschedule(ChangeSet cs)
     {
+        // With nowhere to send a message, there is nothing to schedule: no notice wakes the scheduler or fills the trail.
+        var enabled = options.EmailEnabled || options.Routes.Count > 0;
         foreach (var entry in cs.Db.ChangeTracker.Entries<Assignment>())
         {
             var moved = entry.State == EntityState.Added
                 || (entry.State == EntityState.Modified && (entry.Property(a => a.EndsAt).IsModified || entry.Property(a => a.StartsAt).IsModified || entry.Property(a => a.Status).IsModified));
             if (moved && !entry.Property(a => a.NoticeAt).IsModified)
             {
-                entry.Entity.NoticeAt = NoticeSchedule.NextEndingNotice(entry.Entity, cs.Now, options);
+                entry.Entity.NoticeAt = enabled ? NoticeSchedule.NextEndingNotice(entry.Entity, cs.Now, options) : null;
             }
         }
 
@@ -79,7 +83,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 || (entry.State == EntityState.Modified && (entry.Property(r => r.Status).IsModified || entry.Property(r => r.ApprovalStage).IsModified));
             if (moved && !entry.Property(r => r.NoticeAt).IsModified)
             {
-                entry.Entity.NoticeAt = NoticeSchedule.Escalation(entry.Entity, cs.Now);
+                entry.Entity.NoticeAt = enabled ? NoticeSchedule.Escalation(entry.Entity, cs.Now) : null;
             }
         }
     }
@@ -98,6 +102,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         private readonly Dictionary<Guid, Person?> _people = [];
         private readonly Dictionary<Guid, NotificationPreference?> _preferences = [];
         private readonly HashSet<Guid> _approvedHere = [];
+        private readonly Dictionary<Guid, string?> _roles = [];
         private List<Person>? _admins;
 
         private ElevateDbContext Db => cs.Db;
@@ -279,6 +284,12 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             }
 
             var notice = new Notice(e, critical, facts);
+            var byTheClock = e is NotificationEvent.ExpiringSoon or NotificationEvent.Expired;
+            if (byTheClock)
+            {
+                Channels(notice, except: null);
+            }
+
             if (!approved)
             {
                 // After an approval the holder has just been told "approved", with the same window.
@@ -286,7 +297,11 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                     channels: false);
             }
 
-            await AddAsync(notice, a.RoleId, a.Scope, admins, await AdminsAsync(ct), "admin", ct);
+            if (!byTheClock)
+            {
+                // Ends on schedule concern their holders; administrators hear of what someone decided, not of the clock.
+                await AddAsync(notice, a.RoleId, a.Scope, admins, await AdminsAsync(ct), "admin", ct);
+            }
         }
 
         private async Task FromRequestRecordAsync(AuditRecord record, CancellationToken ct)
@@ -463,8 +478,17 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             };
         }
 
-        private async Task<string?> RoleNameAsync(Guid roleId, CancellationToken ct) =>
-            await Db.Roles.AsNoTracking().Where(r => r.Id == roleId).Select(r => r.Name).FirstOrDefaultAsync(ct);
+        private async Task<string?> RoleNameAsync(Guid roleId, CancellationToken ct)
+        {
+            if (!_roles.TryGetValue(roleId, out var name))
+            {
+                name = Db.Roles.Local.FirstOrDefault(r => r.Id == roleId)?.Name
+                    ?? await Db.Roles.AsNoTracking().Where(r => r.Id == roleId).Select(r => r.Name).FirstOrDefaultAsync(ct);
+                _roles[roleId] = name;
+            }
+
+            return name;
+        }
 
         private async Task<IReadOnlyList<PastActivation>> RecentActivationsAsync(AssignmentRequest r, CancellationToken ct)
         {

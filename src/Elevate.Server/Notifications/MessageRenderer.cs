@@ -114,6 +114,18 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
         return string.Join(' ', parts);
     }
 
+    /// <summary>Time left as people say it: a notice processed a few seconds late still says "14d", not "13d 23h 59m".</summary>
+    public static TimeSpan Rounded(TimeSpan left)
+    {
+        if (left <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var unit = left >= TimeSpan.FromDays(1) ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(1);
+        return TimeSpan.FromTicks((long)Math.Round(left.Ticks / (double)unit.Ticks) * unit.Ticks);
+    }
+
     public static string? Time(DateTimeOffset? t) => t?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     private async Task<(string Subject, string Headline, string Lead)> LinesAsync(MessageFacts facts, Dictionary<string, object?> model)
@@ -166,7 +178,7 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
         ["duration"] = f.Duration is { } d ? Human(d) : null,
         ["starts_at"] = Time(f.StartsAt),
         ["ends_at"] = Time(f.EndsAt),
-        ["remaining"] = f.EndsAt is { } end ? Human(end - f.OccurredAt < TimeSpan.Zero ? TimeSpan.Zero : end - f.OccurredAt) : null,
+        ["remaining"] = f.EndsAt is { } end ? Human(Rounded(end - f.OccurredAt)) : null,
         ["justification"] = f.Justification,
         ["ticket"] = f.Ticket,
         ["stage"] = f.Stage,

@@ -1,3 +1,4 @@
+using Elevate.Core.Notifications;
 using Elevate.Core.Persistence;
 using Elevate.Core.Principals;
 using Elevate.Core.SignIn;
@@ -6,9 +7,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Elevate.Server.Portal.Account;
 
-/// <summary>The account page: who you are, your password, and where you are signed in.</summary>
-public sealed class IndexModel(SignInService signIn, ElevateDbContext db) : PortalPage
+/// <summary>The account page: who you are, your password, how you hear from Elevate, and where you are signed in.</summary>
+public sealed class IndexModel(SignInService signIn, NotificationService notifications, ElevateDbContext db) : PortalPage
 {
+    [BindProperty]
+    public NotificationMode? Mode { get; set; }
+
+    [BindProperty]
+    public int? DigestHour { get; set; }
+
+    public PreferenceView Preference { get; private set; } = new(NotificationMode.All, TimeSpan.FromHours(8));
+
     [BindProperty]
     public string? CurrentPassword { get; set; }
 
@@ -51,8 +60,27 @@ public sealed class IndexModel(SignInService signIn, ElevateDbContext db) : Port
         return Page();
     }
 
+    public async Task<IActionResult> OnPostNotificationsAsync(CancellationToken ct)
+    {
+        var saved = await notifications.SetPreferenceAsync(Mode, DigestHour is { } hour ? TimeSpan.FromHours(hour) : null, Actor, ct);
+        if (saved.IsSuccess)
+        {
+            return Done(saved.Value.Mode switch
+            {
+                NotificationMode.CriticalOnly => "You will receive only messages that need you or report lost access.",
+                NotificationMode.DailyDigest => $"Messages that can wait now come in one e-mail a day at {saved.Value.DigestTime:hh\\:mm} UTC.",
+                _ => "You will receive every message as it happens.",
+            }, "/Account/Index");
+        }
+
+        AddErrors(saved.Error);
+        await LoadAsync(ct);
+        return Page();
+    }
+
     private async Task LoadAsync(CancellationToken ct)
     {
+        Preference = await notifications.GetPreferenceAsync(Actor, ct);
         Me = await db.Principals.AsNoTracking().FirstAsync(p => p.Id == Session.PrincipalId, ct);
         HasPassword = await db.LocalCredentials.AnyAsync(c => c.PrincipalId == Me.Id, ct);
         Sessions = await signIn.ActiveSessionsAsync(Me.Id, ct);

@@ -61,6 +61,14 @@ public sealed class DecideModel(ApprovalService approvals, MfaService mfa, Actio
     public async Task<IActionResult> OnPostDecideAsync(CancellationToken ct)
     {
         var link = UsableLink();
+        if (!string.IsNullOrEmpty(Link) && link is null)
+        {
+            // A link is bound to one approver and one request: one that is not this approver's, or no longer valid,
+            // decides nothing (the approver can still open the request without it and decide there).
+            ModelState.AddModelError("", LinkProblem!);
+            return await LoadAsync(ct) ? Page() : NotFound();
+        }
+
         var input = new DecisionInput(
             ChosenVerdict,
             Reason,
