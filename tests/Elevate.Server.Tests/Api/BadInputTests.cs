@@ -138,6 +138,18 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
         Raw("phishing-resistant MFA without MFA", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"requirePhishingResistantMfa":true}}""", 400, "invalid_settings", "activation.requirePhishingResistantMfa"),
         Raw("a justification pattern that is not a regex", f => f.Admin, HttpMethod.Put, f => $"/api/v1/roles/{f.RoleId}/settings", _ => """{"activation":{"justificationPattern":"(["}}""", 400, "invalid_pattern", "activation.justificationPattern"),
 
+        // Notifications
+        Raw("an unknown notification mode", f => f.Alice.Client, HttpMethod.Put, "/api/v1/me/notification-preferences", _ => """{"mode":"sometimes"}""", 400, "invalid_value", "mode"),
+        Raw("notification preferences without a mode", f => f.Alice.Client, HttpMethod.Put, "/api/v1/me/notification-preferences", _ => """{"digestTime":"PT8H"}""", 400, "required", "mode"),
+        Raw("a digest time of 24 hours", f => f.Alice.Client, HttpMethod.Put, "/api/v1/me/notification-preferences", _ => """{"mode":"dailyDigest","digestTime":"PT24H"}""", 400, "invalid_value", "digestTime"),
+        Raw("a negative digest time", f => f.Alice.Client, HttpMethod.Put, "/api/v1/me/notification-preferences", _ => """{"mode":"dailyDigest","digestTime":"-PT1H"}""", 400, "invalid_duration", "digestTime"),
+        Raw("a digest time with seconds", f => f.Alice.Client, HttpMethod.Put, "/api/v1/me/notification-preferences", _ => """{"mode":"dailyDigest","digestTime":"PT8H30S"}""", 400, "invalid_value", "digestTime"),
+        Get("an unknown outbox status", f => f.Admin, _ => "/api/v1/notifications/outbox?status=bogus", 400, "invalid_value", "status"),
+        Get("an outbox cursor Elevate never gave out", f => f.Admin, _ => "/api/v1/notifications/outbox?cursor=garbage", 400, "invalid_cursor", "cursor"),
+        Get("an unknown outbox message", f => f.Admin, _ => $"/api/v1/notifications/outbox/{Guid.NewGuid()}", 404, "message_not_found", "id"),
+        Raw("a retry of no outbox message", f => f.Admin, HttpMethod.Post, _ => $"/api/v1/notifications/outbox/{Guid.NewGuid()}/retry", _ => "", 404, "message_not_found", "id"),
+        Raw("a test to a channel nobody configured", f => f.Admin, HttpMethod.Post, "/api/v1/notifications/test", _ => """{"channel":"nope"}""", 422, "channel_not_configured", "channel"),
+
         // Headers
         new("an If-Match header that is not an ETag", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Patch, $"/api/v1/roles/{f.RoleId}", """{"description":"Owns the databases"}""", new Dictionary<string, string> { ["If-Match"] = "nonsense" }), 400, "invalid_value", "If-Match"),
         new("an Idempotency-Key of 201 characters", f => BadInputFixture.SendJsonAsync(f.Alice.Client, HttpMethod.Post, Requests, f.Activation(), new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 201) }), 400, "invalid_value", "Idempotency-Key"),

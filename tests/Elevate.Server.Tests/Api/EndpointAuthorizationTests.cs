@@ -22,6 +22,7 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
     private const int Unauthenticated = 401;
     private const int Forbidden = 403;
     private const int NotFound = 404;
+    private const int UnprocessableEntity = 422;
     private const int ToSignIn = 302;
 
     /// <summary>How the app lists a Razor page's route: one endpoint for every method.</summary>
@@ -161,6 +162,15 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         AdminOnly("PUT", "/api/v1/roles/{id:guid}/settings", Ok, (w, _) => Task.FromResult(new Call($"/api/v1/roles/{w.RoleId}/settings", new { activation = new { maxDuration = "PT4H" } }))),
         AdminOnly("DELETE", "/api/v1/roles/{id:guid}/settings", NoContent, (w, _) => Task.FromResult(new Call($"/api/v1/roles/{w.RoleId}/settings?scope=/prod"))),
 
+        // Notifications: each user's own preferences; the outbox and channel tests are the administrator's (no channel is
+        // configured here, so no message exists to find or retry, and a test has nowhere to go)
+        SelfService("GET", "/api/v1/me/notification-preferences", Ok, Ok, Fixed("/api/v1/me/notification-preferences")),
+        SelfService("PUT", "/api/v1/me/notification-preferences", Ok, Ok, Fixed("/api/v1/me/notification-preferences", new { mode = "criticalOnly", digestTime = "PT8H" })),
+        AdminOnly("GET", "/api/v1/notifications/outbox", Ok, Fixed("/api/v1/notifications/outbox?status=pending")),
+        AdminOnly("GET", "/api/v1/notifications/outbox/{id:guid}", NotFound, (_, _) => Task.FromResult(new Call($"/api/v1/notifications/outbox/{Guid.NewGuid()}"))),
+        AdminOnly("POST", "/api/v1/notifications/outbox/{id:guid}/retry", NotFound, (_, _) => Task.FromResult(new Call($"/api/v1/notifications/outbox/{Guid.NewGuid()}/retry"))),
+        AdminOnly("POST", "/api/v1/notifications/test", UnprocessableEntity, Fixed("/api/v1/notifications/test", new { channel = "email" })),
+
         // The audit trail and the scheduler
         AdminOnly("GET", "/api/v1/audit/events", Ok, Fixed("/api/v1/audit/events")),
         AdminOnly("GET", "/api/v1/audit/events/{sequence:long}", Ok, Fixed("/api/v1/audit/events/1")),
@@ -179,6 +189,7 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         Page("account/security", ToSignIn),
         Page("account/tokens", ToSignIn),
         Page("signout", ToSignIn),
+        new(AnyMethod, "approvals/{id:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/approvals/{w.BobRequestId}"))),
         Open("GET", "/signin/sso/{provider}", ToSignIn, Fixed("/signin/sso/nowhere")),
         Open("GET", "/signin/sso/{provider}/complete", ToSignIn, Fixed("/signin/sso/nowhere/complete")),
     ];
