@@ -23,6 +23,8 @@ public sealed class BenchOptions
           verify         AuditService.VerifyChainAsync over the stored chain
           catch-up       100k overdue expiries, then GrantScheduler.RunPassAsync as after a restart, then verify
           lag            the real scheduler loop: grants ending a few seconds ahead, lag after their due time
+          notify         notifications through an SMTP sink in this process: selfActivate needing approval → the
+                         approver's e-mail accepted (latency), and 5,000 outbox messages → accepted (throughput)
           all            seed, then every benchmark above in that order
           report         print the markdown tables of the results file
 

@@ -154,6 +154,22 @@ public sealed class ApprovalService(ChangeSets changes, AccessIndex index, MfaSe
             .ToList();
     }
 
+    /// <summary>Whether the caller may decide the current stage of this one request now (and has not yet).</summary>
+    public async Task<bool> MayDecideAsync(Guid requestId, Actor actor, CancellationToken ct)
+    {
+        var me = actor.PrincipalId!.Value;
+        var now = time.UtcNow();
+        var request = await changes.Db.Requests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == requestId, ct);
+        if (request is not { Status: RequestStatus.PendingApproval, ApprovalPlan: { } json } || request.StageDueAt <= now)
+        {
+            return false;
+        }
+
+        var approver = await ApproverAsync(changes.Db, me, request, now, ct);
+        return StandingOf(request, ApprovalPlan.FromJson(json), approver, now) == ApproverStanding.Approver
+            && !await changes.Db.ApprovalDecisions.AnyAsync(d => d.RequestId == requestId && d.Stage == request.ApprovalStage && d.ApproverId == me, ct);
+    }
+
     /// <summary>A WebAuthn challenge for one decision on one request, when its role requires a fresh factor to approve.</summary>
     public async Task<Result<WebAuthnCeremony>> DecisionChallengeAsync(Guid requestId, ApprovalVerdict verdict, Actor actor, CancellationToken ct)
     {

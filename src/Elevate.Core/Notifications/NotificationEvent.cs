@@ -30,6 +30,9 @@ public enum NotificationEvent
     /// <summary>No decision arrived in time: to the requester.</summary>
     TimedOut,
 
+    /// <summary>A waiting request was canceled or revoked by someone else (an administrator, a removed eligibility, ...): to the requester.</summary>
+    Withdrawn,
+
     /// <summary>An assignment or activation ends soon.</summary>
     ExpiringSoon,
 
@@ -65,7 +68,7 @@ public static class NotificationEvents
     public static bool IsCritical(NotificationEvent e, TimeSpan? remaining = null) => e switch
     {
         NotificationEvent.ApprovalRequested or NotificationEvent.ApprovalEscalated or NotificationEvent.Denied or NotificationEvent.TimedOut
-            or NotificationEvent.Removed or NotificationEvent.DeliveryFailed or NotificationEvent.Test => true,
+            or NotificationEvent.Withdrawn or NotificationEvent.Removed or NotificationEvent.DeliveryFailed or NotificationEvent.Test => true,
         NotificationEvent.ExpiringSoon => remaining is { } left && left <= TimeSpan.FromDays(1),
         _ => false,
     };
@@ -82,6 +85,7 @@ public static class NotificationEvents
         NotificationEvent.Denied => "denied",
         NotificationEvent.AlreadyDecided => "already-decided",
         NotificationEvent.TimedOut => "timed-out",
+        NotificationEvent.Withdrawn => "withdrawn",
         NotificationEvent.ExpiringSoon => "expiring-soon",
         NotificationEvent.Expired => "expired",
         NotificationEvent.Extended => "extended",

@@ -35,10 +35,11 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         // Requests first: an approval that grants is told to the requester as "approved", which the grant's own
         // "activated" message then need not repeat.
         var plan = new Plan(cs, options, index);
-        foreach (var entry in cs.Db.ChangeTracker.Entries<AssignmentRequest>().ToList())
+        await plan.PreloadAsync(ct);
+        foreach (var entry in cs.Db.ChangeTracker.Entries<AssignmentRequest>().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList())
         {
             await plan.FromRequestAsync(entry.Entity, entry.State == EntityState.Added, entry.Property(r => r.Status).OriginalValue,
-                entry.Property(r => r.ApprovalStage).OriginalValue, ct);
+                entry.Property(r => r.ApprovalStage).OriginalValue, entry.Property(r => r.StageStartedAt).OriginalValue, ct);
         }
 
         foreach (var record in cs.Records.ToList())
@@ -103,9 +104,37 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         private readonly Dictionary<Guid, NotificationPreference?> _preferences = [];
         private readonly HashSet<Guid> _approvedHere = [];
         private readonly Dictionary<Guid, string?> _roles = [];
+        private readonly Dictionary<Guid, List<Person>> _members = [];
         private List<Person>? _admins;
 
         private ElevateDbContext Db => cs.Db;
+
+        /// <summary>
+        /// Loads what the change set's records name in a few queries rather than one per record: a scheduler batch
+        /// reports hundreds of ends at once, and this runs inside the write lock.
+        /// </summary>
+        public async Task PreloadAsync(CancellationToken ct)
+        {
+            var interesting = cs.Records.Where(r => r.Action.StartsWith("assignment.", StringComparison.Ordinal) || r.Action.StartsWith("request.", StringComparison.Ordinal)).ToList();
+            if (interesting.Count < 2)
+            {
+                return;
+            }
+
+            var requestIds = interesting.Select(r => r.RequestId).OfType<Guid>().Where(id => Db.Requests.Local.All(q => q.Id != id)).Distinct().ToList();
+            if (requestIds.Count > 0)
+            {
+                await Db.Requests.Where(r => requestIds.Contains(r.Id)).LoadAsync(ct);
+            }
+
+            var assignmentIds = interesting.Select(r => r.AssignmentId).OfType<Guid>().Where(id => Db.Assignments.Local.All(a => a.Id != id)).Distinct().ToList();
+            if (assignmentIds.Count > 0)
+            {
+                await Db.Assignments.Where(a => assignmentIds.Contains(a.Id)).LoadAsync(ct);
+            }
+
+            await PeopleAsync([.. interesting.Select(r => r.PrincipalId).OfType<Guid>().Distinct()], ct, expandGroups: false);
+        }
 
         public async Task FromRecordAsync(AuditRecord record, CancellationToken ct)
         {
@@ -121,7 +150,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         }
 
         /// <summary>Requests that began waiting, moved to another stage, or stopped waiting.</summary>
-        public async Task FromRequestAsync(AssignmentRequest r, bool added, RequestStatus wasStatus, int wasStage, CancellationToken ct)
+        public async Task FromRequestAsync(AssignmentRequest r, bool added, RequestStatus wasStatus, int wasStage, DateTimeOffset? wasStageStartedAt, CancellationToken ct)
         {
             var plan = r.ApprovalPlan is { } json ? ApprovalPlan.FromJson(json) : null;
             if (plan is null)
@@ -132,8 +161,10 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             var wasWaiting = !added && wasStatus == RequestStatus.PendingApproval;
             if (wasWaiting && (r.Status != RequestStatus.PendingApproval || r.ApprovalStage != wasStage))
             {
-                // The stage that was waiting is settled: its approvers who have not decided need not any more.
-                var decider = await LastDeciderAsync(r.Id, wasStage, ct);
+                // The stage that was waiting is settled: its approvers who have not decided need not any more. Someone
+                // "decided" it only when a decision settled it, not when it timed out, was canceled or revoked.
+                var byDecision = r.Status is RequestStatus.PendingApproval or RequestStatus.Denied or RequestStatus.Scheduled or RequestStatus.Provisioned;
+                var decider = byDecision ? await LastDeciderAsync(r.Id, wasStage, ct) : null;
                 var why = r.Status switch
                 {
                     RequestStatus.PendingApproval => $"Stage {wasStage} was approved.",
@@ -143,10 +174,20 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                     RequestStatus.Revoked => r.StatusReason ?? "It was revoked.",
                     _ => "It was approved.",
                 };
-                var settled = await FactsAsync(r, ct) with { DecidedBy = decider ?? cs.Actor.Name, Reason = why, Stage = wasStage, Stages = plan.Stages.Count };
+                var settled = await FactsAsync(r, ct) with { DecidedBy = decider, Reason = why, Stage = wasStage, Stages = plan.Stages.Count };
                 var deciders = await DecidersAsync(r.Id, wasStage, ct);
-                var undecided = (await StageApproversAsync(r, plan.Stages[wasStage - 1], escalated: true, ct)).Where(p => !deciders.Contains(p.Id)).ToList();
+                var stage = plan.Stages[wasStage - 1];
+                var asked = await StageApproversAsync(r, stage, ApprovalRules.IsEscalated(stage, wasStageStartedAt ?? r.CreatedAt, cs.Now), ct);
+                var undecided = asked.Where(p => !deciders.Contains(p.Id)).ToList();
                 await AddAsync(new Notice(NotificationEvent.AlreadyDecided, false, settled), r.RoleId, r.Scope, s => s.Activated.Approvers, undecided, "approver", ct, channels: false);
+
+                if (r.Status is RequestStatus.Canceled or RequestStatus.Revoked && cs.Actor.PrincipalId != Requester(r))
+                {
+                    // Withdrawn by someone else (an administrator, or a cascade): the requester would otherwise wait in vain.
+                    var withdrawn = await FactsAsync(r, ct) with { Reason = r.StatusReason ?? why };
+                    await AddAsync(new Notice(NotificationEvent.Withdrawn, true, withdrawn), r.RoleId, r.Scope, s => s.Activated.Requester,
+                        await PeopleAsync([Requester(r)], ct), "requester", ct);
+                }
 
                 if (r.Status is RequestStatus.Scheduled or RequestStatus.Provisioned)
                 {
@@ -194,7 +235,9 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 Email(notice, admin, "admin", actionFor: null);
             }
 
-            Channels(notice, except: failed.Channel == NotificationChannel.Email ? null : failed.Destination);
+            // Chat channels are read by many: they hear which message failed and where, not a person's address.
+            var forChannels = failed.Channel == NotificationChannel.Email ? facts with { Failed = facts.Failed! with { Destination = "an e-mail recipient" } } : facts;
+            Channels(notice with { Facts = forChannels }, except: failed.Channel == NotificationChannel.Email ? null : failed.Destination);
         }
 
         public async Task WriteAsync(CancellationToken ct)
@@ -562,13 +605,17 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 return people;
             }
 
-            var groups = people.Where(p => p.Kind == PrincipalKind.Group && p.Enabled).Select(p => p.Id).ToList();
-            if (groups.Count > 0)
+            foreach (var groupId in people.Where(p => p.Kind == PrincipalKind.Group && p.Enabled).Select(p => p.Id).ToList())
             {
-                var members = await (from m in Db.GroupMemberships
+                if (!_members.TryGetValue(groupId, out var members))
+                {
+                    members = await (from m in Db.GroupMemberships
                                      join u in Db.Principals on m.MemberId equals u.Id
-                                     where groups.Contains(m.GroupId) && u.Kind == PrincipalKind.User
+                                     where m.GroupId == groupId && u.Kind == PrincipalKind.User
                                      select new Person(u.Id, u.Name, u.Email, u.Enabled, u.Kind)).Take(options.MaxRecipientsPerAudience).ToListAsync(ct);
+                    _members[groupId] = members;
+                }
+
                 people.AddRange(members);
             }
 

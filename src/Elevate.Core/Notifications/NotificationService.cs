@@ -47,12 +47,12 @@ public sealed class NotificationService(ChangeSets changes, Authorizer authorize
         row.DigestTime = digestTime ?? row.DigestTime;
         row.UpdatedAt = cs.Now;
 
-        // Messages already held for a digest follow the new choice: sent now when the digest is given up.
+        // Messages already held for a digest follow the new choice: sent now for "all", never for "critical only".
         if (row.Mode != NotificationMode.DailyDigest)
         {
             await cs.Db.OutboxMessages.Where(m => m.RecipientId == id && m.Status == OutboxStatus.Held).ForEachAsync(m =>
             {
-                m.Status = OutboxStatus.Pending;
+                m.Status = row.Mode == NotificationMode.All ? OutboxStatus.Pending : OutboxStatus.Withheld;
                 m.NextAttemptAt = cs.Now;
             }, ct);
         }

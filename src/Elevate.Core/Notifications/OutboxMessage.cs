@@ -25,6 +25,9 @@ public enum OutboxStatus
 
     /// <summary>Every attempt failed; administrators were told. An administrator can send it again.</summary>
     DeadLettered,
+
+    /// <summary>Held for a digest, then not sent: the recipient switched to critical messages only.</summary>
+    Withheld,
 }
 
 /// <summary>

@@ -90,9 +90,13 @@ public sealed class DueWork(ChangeSets changes, NotificationOptions options)
 
         foreach (var request in escalating)
         {
-            // The stage's escalation approvers may decide from now on; the planner tells them.
+            // The stage's escalation approvers may decide from now on; the planner tells them. A request this batch
+            // just timed out escalates no more.
             request.NoticeAt = null;
-            cs.Audit(RequestAudit.Record("request.escalated", request, audit, new { stage = request.ApprovalStage }));
+            if (request.Status == RequestStatus.PendingApproval && (request.StageDueAt is not { } due || due > now))
+            {
+                cs.Audit(RequestAudit.Record("request.escalated", request, audit, new { stage = request.ApprovalStage }));
+            }
         }
 
         foreach (var assignment in noticed)
@@ -138,6 +142,12 @@ public sealed class DueWork(ChangeSets changes, NotificationOptions options)
             {
                 AssignmentEffects.Move(cs, audit, request, RequestStatus.Revoked, "The eligibility it was made under expired.");
             }
+        }
+
+        if (cs.Records.Count == 0)
+        {
+            // Only escalations of requests already past their deadline: the next batch times them out instead.
+            return new BatchResult(0, 0, TimeSpan.Zero);
         }
 
         var committed = await cs.CommitAsync(ct);

@@ -86,13 +86,15 @@ public static class ElevateHost
         services.AddScoped<Elevate.Core.Notifications.NotificationPlanner>();
         services.AddScoped<IChangeSetHook>(sp => sp.GetRequiredService<Elevate.Core.Notifications.NotificationPlanner>());
         services.AddScoped<Elevate.Core.Notifications.NotificationService>();
+        services.AddScoped<Elevate.Core.Notifications.NoticeBackfill>();
         services.AddSingleton<Notifications.MessageRenderer>();
         services.AddSingleton<Notifications.ActionLinks>();
         services.AddSingleton<Notifications.EmailSender>();
         services.AddSingleton<Notifications.HttpChannelSender>();
         services.AddSingleton<Notifications.OutboxDispatcher>();
         services.AddHttpClient(Notifications.HttpChannelSender.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .RemoveAllLoggers(); // chat webhook addresses carry their secret in the path: never log request URLs
         services.AddScoped<SignInService>();
         services.AddScoped<ExternalSignIn>();
         services.AddSingleton(new PasswordHasher(Argon2Parameters.Default));

@@ -190,6 +190,11 @@ public sealed class ElevateOptions
             yield return problem;
         }
 
+        if (string.IsNullOrWhiteSpace(PublicUrl) && (Notifications.Smtp.Enabled || Notifications.Routes().Any()))
+        {
+            yield return "Elevate:PublicUrl is required when notifications are configured: messages link to it.";
+        }
+
         if (!Enum.IsDefined(Database.Provider))
         {
             yield return "Elevate:Database:Provider must be Sqlite or PostgreSql.";

@@ -32,6 +32,12 @@ public sealed class StartupTasks(
             {
                 output.Show(admin.Name, secret, expires);
             }
+
+            var noticed = await scope.ServiceProvider.GetRequiredService<Elevate.Core.Notifications.NoticeBackfill>().RunAsync(cancellationToken);
+            if (noticed > 0)
+            {
+                logger.LogInformation("Scheduled the ending and escalation notices of {Count} assignments and requests written while no channel was configured.", noticed);
+            }
         }
 
         await feed.CatchUpAsync(cancellationToken);

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Elevate.Core.Common.Json;
 using Elevate.Core.Notifications;
+using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -26,9 +28,15 @@ public interface IChannelSender
 /// Connections are kept open and reused across messages (one per parallel sender); a failed one is dropped. The
 /// outbox id is the Message-ID, so a message retried after an uncertain send carries the same identity.
 /// </summary>
-public sealed class EmailSender(IOptions<Hosting.ElevateOptions> options, ILogger<EmailSender> logger) : IChannelSender, IAsyncDisposable
+public sealed class EmailSender(IOptions<Hosting.ElevateOptions> options, TimeProvider time, ILogger<EmailSender> logger) : IChannelSender, IAsyncDisposable
 {
-    private readonly ConcurrentBag<SmtpClient> _idle = [];
+    /// <summary>
+    /// An open connection unused for longer is closed rather than reused: relays drop idle sessions, and a dropped one
+    /// is only noticed when the next message fails on it.
+    /// </summary>
+    public static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(20);
+
+    private readonly ConcurrentBag<(SmtpClient Client, long IdleSince)> _idle = [];
 
     public NotificationChannel Channel => NotificationChannel.Email;
 
@@ -47,11 +55,41 @@ public sealed class EmailSender(IOptions<Hosting.ElevateOptions> options, ILogge
         mime.Headers.Add("X-Elevate-Event", NotificationEvents.Name(message.Event));
         mime.Body = new BodyBuilder { TextBody = rendered.Text, HtmlBody = rendered.Html }.ToMessageBody();
 
-        var client = await ConnectedAsync(smtp, ct);
+        var (client, reused) = await ConnectedAsync(smtp, ct);
         try
         {
             await client.SendAsync(mime, ct);
-            _idle.Add(client);
+        }
+        catch (Exception e) when (reused && e is SmtpProtocolException or IOException or ServiceNotConnectedException)
+        {
+            // The relay closed the kept connection meanwhile (the send failed at its first command): send on a new one
+            // now instead of waiting for a retry.
+            await DropAsync(client);
+            client = await ConnectAsync(smtp, ct);
+            await SendOrDropAsync(client, mime, ct);
+        }
+        catch
+        {
+            await DropAsync(client);
+            throw;
+        }
+
+        _idle.Add((client, time.GetTimestamp()));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_idle.TryTake(out var idle))
+        {
+            await DropAsync(idle.Client);
+        }
+    }
+
+    private async Task SendOrDropAsync(SmtpClient client, MimeMessage mime, CancellationToken ct)
+    {
+        try
+        {
+            await client.SendAsync(mime, ct);
         }
         catch
         {
@@ -60,26 +98,23 @@ public sealed class EmailSender(IOptions<Hosting.ElevateOptions> options, ILogge
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        while (_idle.TryTake(out var client))
-        {
-            await DropAsync(client);
-        }
-    }
-
-    private async Task<SmtpClient> ConnectedAsync(NotificationsOptions.SmtpOptions smtp, CancellationToken ct)
+    private async Task<(SmtpClient Client, bool Reused)> ConnectedAsync(NotificationsOptions.SmtpOptions smtp, CancellationToken ct)
     {
         while (_idle.TryTake(out var idle))
         {
-            if (idle.IsConnected)
+            if (idle.Client.IsConnected && time.GetElapsedTime(idle.IdleSince) < IdleLimit)
             {
-                return idle;
+                return (idle.Client, true);
             }
 
-            await DropAsync(idle);
+            await DropAsync(idle.Client);
         }
 
+        return (await ConnectAsync(smtp, ct), false);
+    }
+
+    private async Task<SmtpClient> ConnectAsync(NotificationsOptions.SmtpOptions smtp, CancellationToken ct)
+    {
         var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
         if (smtp.TrustedCertificateThumbprint is { Length: > 0 } pinned)
         {
@@ -88,6 +123,7 @@ public sealed class EmailSender(IOptions<Hosting.ElevateOptions> options, ILogge
                 || (certificate is not null && string.Equals(Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData())), pinned.Replace(":", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
         }
 
+        Socket? socket = null;
         try
         {
             var security = smtp.Security switch
@@ -97,7 +133,19 @@ public sealed class EmailSender(IOptions<Hosting.ElevateOptions> options, ILogge
                 NotificationsOptions.SmtpSecurity.None => SecureSocketOptions.None,
                 _ => SecureSocketOptions.StartTls,
             };
-            await client.ConnectAsync(smtp.Host!, smtp.Port, security, ct);
+
+            // Commands are small and answered one by one: without NoDelay, Nagle's algorithm and the relay's delayed
+            // acknowledgements add tens of milliseconds to every message.
+            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                // MailKit's own timeout starts once connected; an unreachable relay must not hold a send (and its lease) for minutes.
+                connectTimeout.CancelAfter(smtp.Timeout);
+                await socket.ConnectAsync(smtp.Host!, smtp.Port, connectTimeout.Token);
+            }
+
+            await client.ConnectAsync(socket, smtp.Host!, smtp.Port, security, ct);
+            socket = null;
             if (!string.IsNullOrEmpty(smtp.UserName))
             {
                 await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", ct);
@@ -107,6 +155,7 @@ public sealed class EmailSender(IOptions<Hosting.ElevateOptions> options, ILogge
         }
         catch
         {
+            socket?.Dispose();
             await DropAsync(client);
             throw;
         }
@@ -236,15 +285,15 @@ public sealed class HttpChannelSender(IHttpClientFactory clients, IOptions<Hosti
     {
         var body = new JsonArray
         {
-            new JsonObject { ["type"] = "TextBlock", ["text"] = rendered.Headline, ["size"] = "Medium", ["weight"] = "Bolder", ["wrap"] = true },
-            new JsonObject { ["type"] = "TextBlock", ["text"] = rendered.Lead.Length > 0 ? rendered.Lead : rendered.Headline, ["wrap"] = true },
+            new JsonObject { ["type"] = "TextBlock", ["text"] = Plain(rendered.Headline), ["size"] = "Medium", ["weight"] = "Bolder", ["wrap"] = true },
+            new JsonObject { ["type"] = "TextBlock", ["text"] = Plain(rendered.Lead.Length > 0 ? rendered.Lead : rendered.Headline), ["wrap"] = true },
         };
         if (rendered.Facts.Count > 0)
         {
             body.Add(new JsonObject
             {
                 ["type"] = "FactSet",
-                ["facts"] = new JsonArray([.. rendered.Facts.Select(f => (JsonNode)new JsonObject { ["title"] = f.Key, ["value"] = f.Value })]),
+                ["facts"] = new JsonArray([.. rendered.Facts.Select(f => (JsonNode)new JsonObject { ["title"] = f.Key, ["value"] = Plain(f.Value) })]),
             });
         }
 
@@ -270,6 +319,26 @@ public sealed class HttpChannelSender(IHttpClientFactory clients, IOptions<Hosti
             ["type"] = "message",
             ["attachments"] = new JsonArray(new JsonObject { ["contentType"] = "application/vnd.microsoft.card.adaptive", ["content"] = card }),
         }.ToJsonString();
+    }
+
+    /// <summary>
+    /// Teams renders Markdown in card text: what a requester typed (a justification such as "[approve here](https://…)")
+    /// must not become a link or formatting in a card from a trusted sender.
+    /// </summary>
+    public static string Plain(string value)
+    {
+        var escaped = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (c is '\\' or '[' or ']' or '*' or '_' or '`')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
     }
 
     private static string Clip(string value, int max) => value.Length <= max ? value : string.Concat(value.AsSpan(0, max - 1), "…");

@@ -86,17 +86,22 @@ public sealed class OutboxDispatcher(
     public async Task<DispatchRound> RunRoundAsync(CancellationToken ct)
     {
         var digests = await GatherDigestsAsync(ct);
-        var claimed = await ClaimAsync(ct);
+        var (claimed, claim, until) = await ClaimAsync(ct);
         if (claimed.Count == 0)
         {
             return new DispatchRound(0, 0, 0, digests);
         }
 
-        var outcomes = new (OutboxMessage Message, DeliveryAttempt Attempt)[claimed.Count];
+        // A message whose lease is about to run out is left for the next round rather than sent when another
+        // instance may already have taken it.
+        var outcomes = new (OutboxMessage Message, DeliveryAttempt? Attempt)[claimed.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count), new ParallelOptions { MaxDegreeOfParallelism = Settings.Parallelism, CancellationToken = ct },
-            async (i, token) => outcomes[i] = (claimed[i], await DeliverAsync(claimed[i], token)));
-        return await RecordAsync(outcomes, ct) with { Digests = digests };
+            async (i, token) => outcomes[i] = (claimed[i], time.GetUtcNow() < until - LeaseMargin ? await DeliverAsync(claimed[i], token) : null));
+        return await RecordAsync(outcomes, claim, ct) with { Digests = digests };
     }
+
+    /// <summary>How much of a lease must be left to start a send (a send that may take the SMTP timeout).</summary>
+    private TimeSpan LeaseMargin => options.Value.Notifications.Smtp.Timeout + TimeSpan.FromSeconds(5);
 
     private async Task<DeliveryAttempt> DeliverAsync(OutboxMessage message, CancellationToken ct)
     {
@@ -170,7 +175,7 @@ public sealed class OutboxDispatcher(
             .Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
     }
 
-    private async Task<List<OutboxMessage>> ClaimAsync(CancellationToken ct)
+    private async Task<(List<OutboxMessage> Claimed, string Claim, DateTimeOffset Until)> ClaimAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.UtcNow();
@@ -181,7 +186,7 @@ public sealed class OutboxDispatcher(
             .OrderBy(m => m.NextAttemptAt).Take(Settings.BatchSize).Select(m => m.Id).ToListAsync(ct);
         if (due.Count == 0)
         {
-            return [];
+            return ([], claim, until);
         }
 
         using (await IDatabaseDialect.For(db).EnterWriteAsync(db, ct))
@@ -192,27 +197,44 @@ public sealed class OutboxDispatcher(
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, until).SetProperty(m => m.ClaimedBy, claim), ct);
         }
 
-        return await db.OutboxMessages.AsNoTracking().Where(m => due.Contains(m.Id) && m.ClaimedBy == claim).OrderBy(m => m.NextAttemptAt).ToListAsync(ct);
+        var claimed = await db.OutboxMessages.AsNoTracking().Where(m => due.Contains(m.Id) && m.ClaimedBy == claim).OrderBy(m => m.NextAttemptAt).ToListAsync(ct);
+        return (claimed, claim, until);
     }
 
-    private async Task<DispatchRound> RecordAsync(IReadOnlyList<(OutboxMessage Message, DeliveryAttempt Attempt)> outcomes, CancellationToken ct)
+    private async Task<DispatchRound> RecordAsync(IReadOnlyList<(OutboxMessage Message, DeliveryAttempt? Attempt)> outcomes, string claim, CancellationToken ct)
     {
         var now = time.UtcNow();
         int sent = 0, failed = 0;
-        var dead = new List<Guid>();
+        var dead = new List<OutboxMessage>();
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             using var writer = await IDatabaseDialect.For(db).EnterWriteAsync(db, ct);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var ids = outcomes.Select(o => o.Message.Id).ToList();
-            var rows = await db.OutboxMessages.Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
+
+            // Only rows this round still holds: if the lease ran out and another instance took a message, its
+            // outcome is that instance's to record (this attempt is kept for the record all the same).
+            var rows = await db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.ClaimedBy == claim && m.Status == OutboxStatus.Pending).ToDictionaryAsync(m => m.Id, ct);
             foreach (var (message, attempt) in outcomes)
             {
-                db.DeliveryAttempts.Add(attempt);
-                var row = rows[message.Id];
-                row.Attempts++;
+                if (attempt is not null)
+                {
+                    db.DeliveryAttempts.Add(attempt);
+                }
+
+                if (!rows.TryGetValue(message.Id, out var row))
+                {
+                    continue;
+                }
+
                 row.ClaimedUntil = null;
                 row.ClaimedBy = null;
+                if (attempt is null)
+                {
+                    continue;
+                }
+
+                row.Attempts++;
                 if (attempt.Succeeded)
                 {
                     row.Status = OutboxStatus.Sent;
@@ -222,8 +244,10 @@ public sealed class OutboxDispatcher(
                 }
                 else if (row.Attempts >= Settings.MaxAttempts)
                 {
+                    // Settled here, in the same write as the last attempt, so no other instance tries it again.
                     row.LastError = attempt.Error;
-                    dead.Add(row.Id);
+                    row.Status = OutboxStatus.DeadLettered;
+                    dead.Add(row);
                 }
                 else
                 {
@@ -237,9 +261,9 @@ public sealed class OutboxDispatcher(
             await transaction.CommitAsync(ct);
         }
 
-        foreach (var id in dead)
+        foreach (var message in dead)
         {
-            await DeadLetterAsync(id, ct);
+            await ReportDeadLetterAsync(message, ct);
         }
 
         return new DispatchRound(sent, failed, dead.Count, 0);
@@ -252,14 +276,14 @@ public sealed class OutboxDispatcher(
         return delay > Settings.MaxRetryDelay ? Settings.MaxRetryDelay : delay;
     }
 
-    private async Task DeadLetterAsync(Guid id, CancellationToken ct)
+    /// <summary>Audits a dead-lettered message and tells administrators (by every other means), in one change set.</summary>
+    private async Task ReportDeadLetterAsync(OutboxMessage message, CancellationToken ct)
     {
+        logger.LogError("Message {Id} ({Event} by {Channel}) was dead-lettered after {Attempts} attempts.", message.Id, message.Event, message.Channel, message.Attempts);
         await using var scope = scopes.CreateAsyncScope();
         var changes = scope.ServiceProvider.GetRequiredService<ChangeSets>();
         var planner = scope.ServiceProvider.GetRequiredService<NotificationPlanner>();
         await using var cs = await changes.BeginAsync(Actor.System("notifications"), ct);
-        var message = await cs.Db.OutboxMessages.FirstAsync(m => m.Id == id, ct);
-        message.Status = OutboxStatus.DeadLettered;
         cs.Audit(new AuditRecord("notification.dead_lettered")
         {
             Outcome = AuditOutcome.Failed,
@@ -275,29 +299,47 @@ public sealed class OutboxDispatcher(
             }),
         });
         await planner.DeliveryFailedAsync(cs, message, ct);
-        await cs.CommitAsync(ct);
-        logger.LogError("Message {Id} ({Event} by {Channel}) was dead-lettered after {Attempts} attempts.", message.Id, message.Event, message.Channel, message.Attempts);
+        var committed = await cs.CommitAsync(ct);
+        if (!committed.IsSuccess)
+        {
+            logger.LogError("Recording the dead letter of message {Id} failed: {Error}", message.Id, committed.Error.Message);
+        }
     }
 
-    /// <summary>Turns each recipient's held messages whose digest time has come into one digest message.</summary>
+    /// <summary>
+    /// Turns each recipient's held messages whose digest time has come into one digest message. Rows are taken with a
+    /// conditional update (still held → digested), so of two instances gathering at the same moment each row goes
+    /// into exactly one digest.
+    /// </summary>
     private async Task<int> GatherDigestsAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.UtcNow();
-        if (!await db.OutboxMessages.AnyAsync(m => m.Status == OutboxStatus.Held && m.NextAttemptAt <= now, ct))
+        var due = await db.OutboxMessages.AsNoTracking().Where(m => m.Status == OutboxStatus.Held && m.NextAttemptAt <= now)
+            .OrderBy(m => m.CreatedAt).Take(5000).Select(m => new { m.Id, m.RecipientId, m.Destination }).ToListAsync(ct);
+        if (due.Count == 0)
         {
             return 0;
         }
 
         using var writer = await IDatabaseDialect.For(db).EnterWriteAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var held = await db.OutboxMessages.Where(m => m.Status == OutboxStatus.Held && m.NextAttemptAt <= now).OrderBy(m => m.CreatedAt).Take(5000).ToListAsync(ct);
         var count = 0;
-        foreach (var group in held.GroupBy(m => (m.RecipientId, Destination: m.Destination.ToLowerInvariant())))
+        foreach (var group in due.GroupBy(m => (m.RecipientId, Destination: m.Destination.ToLowerInvariant())))
         {
-            var digest = new OutboxMessage
+            var digestId = Ids.New(now);
+            var ids = group.Select(m => m.Id).ToList();
+            var taken = await db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.Status == OutboxStatus.Held)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Digested).SetProperty(m => m.DigestId, digestId).SetProperty(m => m.SentAt, now), ct);
+            if (taken == 0)
             {
-                Id = Ids.New(now),
+                continue;
+            }
+
+            var items = await db.OutboxMessages.AsNoTracking().Where(m => m.DigestId == digestId).OrderBy(m => m.CreatedAt).Select(m => m.Facts).ToListAsync(ct);
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Id = digestId,
                 Channel = NotificationChannel.Email,
                 Destination = group.First().Destination,
                 RecipientId = group.Key.RecipientId,
@@ -308,20 +350,12 @@ public sealed class OutboxDispatcher(
                     OccurredAt = now,
                     Actor = "system:notifications",
                     Audience = "recipient",
-                    Items = [.. group.Select(m => MessageFacts.FromJson(m.Facts))],
+                    Items = [.. items.Select(MessageFacts.FromJson)],
                 }.ToJson(),
                 Status = OutboxStatus.Pending,
                 CreatedAt = now,
                 NextAttemptAt = now,
-            };
-            db.OutboxMessages.Add(digest);
-            foreach (var message in group)
-            {
-                message.Status = OutboxStatus.Digested;
-                message.DigestId = digest.Id;
-                message.SentAt = now;
-            }
-
+            });
             count++;
         }
 

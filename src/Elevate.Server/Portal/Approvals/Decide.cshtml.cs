@@ -131,9 +131,8 @@ public sealed class DecideModel(ApprovalService approvals, MfaService mfa, Actio
         RecentActivations = await db.Assignments.AsNoTracking()
             .Where(a => a.PrincipalId == request.PrincipalId && a.RoleId == request.RoleId && a.Origin == AssignmentOrigin.Activation)
             .OrderByDescending(a => a.StartsAt).Take(Elevate.Core.Notifications.NotificationPlanner.RecentActivationsShown).ToListAsync(ct);
-        var me = Actor.PrincipalId!.Value;
-        MayDecide = request.Status == RequestStatus.PendingApproval && (await approvals.AwaitingAsync(Actor, ApprovalService.MaxPendingScanned, ct)).Any(r => r.Id == Id);
-        MyFactors = State.Plan.RequireMfa ? [.. (await mfa.EnrolledAsync(me, ct)).Distinct()] : [];
+        MayDecide = await approvals.MayDecideAsync(Id, Actor, ct);
+        MyFactors = State.Plan.RequireMfa ? [.. (await mfa.EnrolledAsync(Actor.PrincipalId!.Value, ct)).Distinct()] : [];
         return true;
     }
 }
