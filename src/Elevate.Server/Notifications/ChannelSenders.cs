@@ -49,7 +49,7 @@ public sealed class EmailSender(IOptions<Hosting.ElevateOptions> options, TimePr
             MessageId = $"{message.Id:N}@elevate",
             Date = message.CreatedAt,
         };
-        mime.From.Add(new MailboxAddress(smtp.FromName, smtp.From));
+        mime.From.Add(new MailboxAddress(smtp.FromName, smtp.From!));
         mime.To.Add(MailboxAddress.Parse(message.Destination));
         mime.Headers.Add("Auto-Submitted", "auto-generated");
         mime.Headers.Add("X-Elevate-Event", NotificationEvents.Name(message.Event));

@@ -40,7 +40,8 @@ public sealed class NotificationsOptions
 
         public string? Password { get; set; }
 
-        public string From { get; set; } = "elevate@localhost";
+        /// <summary>The sender address (required with a host), e.g. elevate@example.org.</summary>
+        public string? From { get; set; }
 
         public string FromName { get; set; } = "Elevate";
 
@@ -154,7 +155,7 @@ public sealed class NotificationsOptions
 
         if (Smtp.Enabled && !Elevate.Core.Principals.PrincipalInput.IsEmailAddress(Smtp.From))
         {
-            yield return $"{at}:Smtp:From must be an e-mail address.";
+            yield return $"{at}:Smtp:From must be the sender's e-mail address (e.g. elevate@example.org) when Smtp:Host is set.";
         }
 
         if (TemplatesPath is { Length: > 0 } path && !Directory.Exists(path))

@@ -182,6 +182,7 @@ public sealed class OutboxDispatcher(
         var until = now + Settings.ClaimLease;
         var claim = $"{_instance}:{Guid.NewGuid():N}";
         var due = await db.OutboxMessages.AsNoTracking()
+            .Where(Deliverable())
             .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil <= now))
             .OrderBy(m => m.NextAttemptAt).Take(Settings.BatchSize).Select(m => m.Id).ToListAsync(ct);
         if (due.Count == 0)
@@ -267,6 +268,24 @@ public sealed class OutboxDispatcher(
         }
 
         return new DispatchRound(sent, failed, dead.Count, 0);
+    }
+
+    /// <summary>
+    /// The messages this instance can deliver: e-mail only with a mail server configured here, and only the endpoints
+    /// configured here. While instances' configurations differ (a rolling change), each leaves the rest to the others
+    /// instead of failing them.
+    /// </summary>
+    private System.Linq.Expressions.Expression<Func<OutboxMessage, bool>> Deliverable()
+    {
+        var config = options.Value.Notifications;
+        var email = config.Smtp.Enabled;
+        var webhooks = config.Webhooks.Select(w => w.Name).ToList();
+        var slack = config.Slack.Select(w => w.Name).ToList();
+        var teams = config.Teams.Select(w => w.Name).ToList();
+        return m => (email && m.Channel == NotificationChannel.Email)
+            || (m.Channel == NotificationChannel.Webhook && webhooks.Contains(m.Destination))
+            || (m.Channel == NotificationChannel.Slack && slack.Contains(m.Destination))
+            || (m.Channel == NotificationChannel.Teams && teams.Contains(m.Destination));
     }
 
     /// <summary>15 s, 30 s, 1 min, ... up to the configured maximum.</summary>
@@ -367,7 +386,7 @@ public sealed class OutboxDispatcher(
     private async Task<TimeSpan> UntilNextDueAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var next = await db.OutboxMessages.Where(m => m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Held)
+        var next = await db.OutboxMessages.Where(Deliverable()).Where(m => m.Status == OutboxStatus.Pending || m.Status == OutboxStatus.Held)
             .MinAsync(m => (DateTimeOffset?)(m.ClaimedUntil != null && m.ClaimedUntil > m.NextAttemptAt ? m.ClaimedUntil : m.NextAttemptAt), ct);
         var max = Settings.MaxSleep;
         if (next is not { } due)

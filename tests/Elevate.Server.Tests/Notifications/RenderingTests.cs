@@ -124,6 +124,18 @@ public sealed class RenderingTests : IDisposable
     }
 
     [Fact]
+    public async Task What_a_requester_typed_cannot_become_a_link_or_formatting_in_a_teams_card()
+    {
+        var rendered = await Renderer().RenderAsync(Request("[Approve here](https://evil.example) **now**"), Links);
+
+        var card = HttpChannelSender.TeamsBody(rendered);
+
+        Assert.DoesNotContain("[Approve here](https://evil.example)", card);
+        Assert.Contains(@"\\[Approve here\\](https://evil.example) \\*\\*now\\*\\*", card);
+        Assert.Empty(PayloadSchemas.ValidateTeams(card));
+    }
+
+    [Fact]
     public void A_link_is_bound_to_its_request_and_approver_and_stops_working_when_it_expires_or_is_altered()
     {
         var time = new FakeTimeProvider(Now);
