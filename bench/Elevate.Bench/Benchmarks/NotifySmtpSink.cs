@@ -1,11 +1,15 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text.RegularExpressions;
 using MimeKit;
 using SmtpServer;
+using SmtpServer.IO;
+using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
@@ -34,6 +38,7 @@ public sealed partial class NotifySmtpSink : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(_store);
+        services.Add(new NoDelayListenerFactory());
         var server = new SmtpServer.SmtpServer(options, services);
         _running = server.StartAsync(_stop.Token);
     }
@@ -115,5 +120,51 @@ public sealed partial class NotifySmtpSink : IAsyncDisposable
             Arrived.Enqueue(mail);
             return Task.FromResult(SmtpResponse.Ok);
         }
+    }
+
+    /// <summary>
+    /// Accepts connections with Nagle's algorithm off. The package's own listener leaves it on, and its replies to
+    /// pipelined commands are written piecewise, so every message waits about 40 ms for the client's delayed
+    /// acknowledgement: a property of this test server that a production relay (Postfix, Exchange) does not have.
+    /// </summary>
+    private sealed class NoDelayListenerFactory : IEndpointListenerFactory
+    {
+        public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
+        {
+            var listener = new TcpListener(endpointDefinition.Endpoint);
+            listener.Start();
+            return new Listener(listener);
+        }
+    }
+
+    private sealed class Listener(TcpListener listener) : IEndpointListener
+    {
+        public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
+        {
+            var socket = await listener.AcceptSocketAsync(cancellationToken);
+            socket.NoDelay = true;
+            context.Properties.Add(EndpointListener.LocalEndPointKey, listener.LocalEndpoint);
+            context.Properties.Add(EndpointListener.RemoteEndPointKey, socket.RemoteEndPoint!);
+            return new PlainPipe(new NetworkStream(socket, ownsSocket: true));
+        }
+
+        public void Dispose() => listener.Stop();
+    }
+
+    /// <summary>A plain (never upgraded: the sink offers no STARTTLS) duplex pipe over a socket stream.</summary>
+    private sealed class PlainPipe(Stream stream) : ISecurableDuplexPipe
+    {
+        public PipeReader Input { get; } = PipeReader.Create(stream);
+
+        public PipeWriter Output { get; } = PipeWriter.Create(stream);
+
+        public bool IsSecure => false;
+
+        public SslProtocols SslProtocol => SslProtocols.None;
+
+        public Task UpgradeAsync(System.Security.Cryptography.X509Certificates.X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The benchmark's SMTP sink does not offer STARTTLS.");
+
+        public void Dispose() => stream.Dispose();
     }
 }
