@@ -51,6 +51,7 @@ public static class ErrorCodes
     public const string AssignmentNotFound = "assignment_not_found";
     public const string RequestNotFound = "request_not_found";
     public const string MessageNotFound = "message_not_found";
+    public const string AlertNotFound = "alert_not_found";
     public const string TokenNotFound = "token_not_found";
     public const string AuditEventNotFound = "audit_event_not_found";
     public const string SettingsNotFound = "settings_not_found";
@@ -74,6 +75,7 @@ public static class ErrorCodes
     public const string AlreadyDecided = "already_decided";
     public const string LinkUsed = "link_used";
     public const string NotDeadLettered = "not_dead_lettered";
+    public const string AlertNotOpen = "alert_not_open";
 
     // 412
     public const string PreconditionFailed = "precondition_failed";
@@ -99,6 +101,7 @@ public static class ErrorCodes
     public const string ActionNotAllowed = "action_not_allowed";
     public const string NoPossibleApprover = "no_possible_approver";
     public const string ChannelNotConfigured = "channel_not_configured";
+    public const string NoFix = "no_fix";
 
     // Warnings (returned with a successful answer, never as an error).
     public const string ApprovalStageUnreachable = "approval_stage_unreachable";

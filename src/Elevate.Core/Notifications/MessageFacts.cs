@@ -72,6 +72,15 @@ public sealed record MessageFacts
     /// <summary>For approvers: open security alerts about the requester.</summary>
     public IReadOnlyList<string> OpenAlerts { get; init; } = [];
 
+    /// <summary>For a security alert: its title, severity and how many items it found.</summary>
+    public string? Alert { get; init; }
+
+    public string? Severity { get; init; }
+
+    public int? ItemCount { get; init; }
+
+    public string? HowToFix { get; init; }
+
     /// <summary>For a delivery failure: what could not be delivered, where, and why.</summary>
     public FailedDelivery? Failed { get; init; }
 

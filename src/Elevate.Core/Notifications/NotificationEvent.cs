@@ -56,6 +56,9 @@ public enum NotificationEvent
 
     /// <summary>A user's daily digest of their non-critical messages.</summary>
     Digest,
+
+    /// <summary>A security alert was raised (or reopened): to administrators.</summary>
+    AlertRaised,
 }
 
 /// <summary>Facts about events that do not depend on any one message.</summary>
@@ -94,6 +97,7 @@ public static class NotificationEvents
         NotificationEvent.DeliveryFailed => "delivery-failed",
         NotificationEvent.Test => "test",
         NotificationEvent.Digest => "digest",
+        NotificationEvent.AlertRaised => "alert-raised",
     };
 
     public static bool TryParse(string name, out NotificationEvent e)

@@ -146,6 +146,9 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 case "request.denied" or "request.timed_out" or "request.escalated":
                     await FromRequestRecordAsync(record, ct);
                     break;
+                case "alert.raised" or "alert.reopened":
+                    await FromAlertAsync(record, ct);
+                    break;
             }
         }
 
@@ -203,7 +206,11 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 var stage = plan.Stages[r.ApprovalStage - 1];
                 var facts = await FactsAsync(r, ct) with { Stage = r.ApprovalStage, Stages = plan.Stages.Count, DecideBy = r.StageDueAt };
                 var approvers = await StageApproversAsync(r, stage, ApprovalRules.IsEscalated(stage, r.StageStartedAt ?? r.CreatedAt, cs.Now), ct);
-                var forApprovers = facts with { RecentActivations = await RecentActivationsAsync(r, ct) };
+                var forApprovers = facts with
+                {
+                    RecentActivations = await RecentActivationsAsync(r, ct),
+                    OpenAlerts = await Alerts.AlertEvaluator.OpenAboutAsync(Db, r.PrincipalId, ct),
+                };
                 await AddAsync(new Notice(NotificationEvent.ApprovalRequested, true, forApprovers), r.RoleId, r.Scope, s => s.Activated.Approvers, approvers, "approver", ct,
                     actionLinks: true);
                 if (added)
@@ -212,6 +219,39 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                         await PeopleAsync([Requester(r)], ct), "requester", ct, channels: false);
                     await AddAsync(new Notice(NotificationEvent.ApprovalRequested, true, facts), r.RoleId, r.Scope, s => s.Activated.Admins, await AdminsAsync(ct), "admin", ct,
                         channels: false);
+                }
+            }
+        }
+
+        /// <summary>A raised or reopened alert goes to administrators (always: alerts belong to no role's matrix) and the channels.</summary>
+        private async Task FromAlertAsync(AuditRecord record, CancellationToken ct)
+        {
+            using var details = System.Text.Json.JsonDocument.Parse(record.Details ?? "{}");
+            if (!details.RootElement.TryGetProperty("alertId", out var idProperty) || !idProperty.TryGetGuid(out var alertId)
+                || Db.SecurityAlerts.Local.FirstOrDefault(a => a.Id == alertId) is not { } alert)
+            {
+                return;
+            }
+
+            var definition = Alerts.AlertCatalogue.Of(alert.Type);
+            var critical = alert.Severity == Alerts.AlertSeverity.High;
+            var facts = new MessageFacts
+            {
+                OccurredAt = cs.Now,
+                Actor = cs.Actor.Name,
+                Alert = definition.Title,
+                Severity = alert.Severity.ToString().ToLowerInvariant(),
+                ItemCount = alert.ItemCount,
+                Reason = definition.WhyItMatters,
+                HowToFix = definition.HowToFix,
+            };
+            var notice = new Notice(NotificationEvent.AlertRaised, critical, facts with { Event = NotificationEvent.AlertRaised, Critical = critical });
+            Channels(notice, except: null);
+            if (options.EmailEnabled)
+            {
+                foreach (var admin in (await AdminsAsync(ct)).Take(options.MaxRecipientsPerAudience))
+                {
+                    Email(notice, admin, "admin", actionFor: null);
                 }
             }
         }
@@ -361,7 +401,14 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 var before = (await StageApproversAsync(r, stage, escalated: false, ct)).Select(p => p.Id).ToHashSet();
                 var deciders = await DecidersAsync(r.Id, r.ApprovalStage, ct);
                 var added = (await StageApproversAsync(r, stage, escalated: true, ct)).Where(p => !before.Contains(p.Id) && !deciders.Contains(p.Id)).ToList();
-                var facts = await FactsAsync(r, ct) with { Stage = r.ApprovalStage, Stages = plan.Stages.Count, DecideBy = r.StageDueAt, RecentActivations = await RecentActivationsAsync(r, ct) };
+                var facts = await FactsAsync(r, ct) with
+                {
+                    Stage = r.ApprovalStage,
+                    Stages = plan.Stages.Count,
+                    DecideBy = r.StageDueAt,
+                    RecentActivations = await RecentActivationsAsync(r, ct),
+                    OpenAlerts = await Alerts.AlertEvaluator.OpenAboutAsync(Db, r.PrincipalId, ct),
+                };
                 await AddAsync(new Notice(NotificationEvent.ApprovalEscalated, true, facts), r.RoleId, r.Scope, s => s.Activated.Approvers, added, "approver", ct, actionLinks: true);
                 return;
             }

@@ -60,6 +60,10 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
 
     public DbSet<Approvals.ApprovalDecision> ApprovalDecisions => Set<Approvals.ApprovalDecision>();
 
+    public DbSet<Alerts.SecurityAlert> SecurityAlerts => Set<Alerts.SecurityAlert>();
+
+    public DbSet<Alerts.AlertSettingsRecord> AlertSettings => Set<Alerts.AlertSettingsRecord>();
+
     public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
 
     public DbSet<Notifications.DeliveryAttempt> DeliveryAttempts => Set<Notifications.DeliveryAttempt>();
@@ -306,6 +310,21 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.HasIndex(d => new { d.RequestId, d.Stage, d.ApproverId }).IsUnique();
             e.HasOne<AssignmentRequest>().WithMany().HasForeignKey(d => d.RequestId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Principal>().WithMany().HasForeignKey(d => d.ApproverId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Alerts.SecurityAlert>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.DismissReason).HasMaxLength(500);
+            e.Property(a => a.Version).IsConcurrencyToken();
+            e.HasIndex(a => new { a.Status, a.Type });
+        });
+
+        modelBuilder.Entity<Alerts.AlertSettingsRecord>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.Property(a => a.Version).IsConcurrencyToken();
         });
 
         modelBuilder.Entity<Notifications.OutboxMessage>(e =>

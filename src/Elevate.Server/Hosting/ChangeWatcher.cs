@@ -15,6 +15,7 @@ public sealed class ChangeWatcher(
     AccessIndexFeed feed,
     GrantScheduler scheduler,
     Notifications.OutboxDispatcher dispatcher,
+    Alerts.AlertMonitor alerts,
     IOptions<ElevateOptions> options,
     TimeProvider time,
     ILogger<ChangeWatcher> logger) : BackgroundService
@@ -104,6 +105,7 @@ public sealed class ChangeWatcher(
         {
             scheduler.Poke();
             dispatcher.Poke();
+            alerts.Poke();
         }
     }
 }

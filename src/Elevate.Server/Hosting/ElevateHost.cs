@@ -12,6 +12,7 @@ using Elevate.Core.Setup;
 using Elevate.Core.SignIn;
 using Elevate.Core.Tokens;
 using Elevate.Server.Access;
+using Elevate.Server.Alerts;
 using Elevate.Server.Api;
 using Elevate.Server.Approvals;
 using Elevate.Server.Assignments;
@@ -87,6 +88,9 @@ public static class ElevateHost
         services.AddScoped<IChangeSetHook>(sp => sp.GetRequiredService<Elevate.Core.Notifications.NotificationPlanner>());
         services.AddScoped<Elevate.Core.Notifications.NotificationService>();
         services.AddScoped<Elevate.Core.Notifications.NoticeBackfill>();
+        services.AddScoped<Elevate.Core.Alerts.AlertEvaluator>();
+        services.AddScoped<Elevate.Core.Alerts.AlertService>();
+        services.AddSingleton<Alerts.AlertMonitor>();
         services.AddSingleton<Notifications.MessageRenderer>();
         services.AddSingleton<Notifications.ActionLinks>();
         services.AddSingleton<Notifications.EmailSender>();
@@ -124,6 +128,7 @@ public static class ElevateHost
         services.AddHostedService<ChangeWatcher>();
         services.AddHostedService<TokenUseWriter>();
         services.AddHostedService<Notifications.OutboxDispatcherService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertMonitor>());
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
@@ -238,6 +243,7 @@ public static class ElevateHost
         api.MapTokens();
         api.MapAudit();
         api.MapNotifications();
+        api.MapAlerts();
         api.MapSystem();
         return app;
     }

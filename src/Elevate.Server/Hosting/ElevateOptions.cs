@@ -36,6 +36,8 @@ public sealed class ElevateOptions
 
     public Notifications.NotificationsOptions Notifications { get; set; } = new();
 
+    public Alerts.AlertOptions Alerts { get; set; } = new();
+
     /// <summary>How the keys that encrypt TOTP secrets and cookies are themselves protected in the database.</summary>
     public sealed class DataProtectionOptions
     {
@@ -188,6 +190,11 @@ public sealed class ElevateOptions
         foreach (var problem in Notifications.Problems())
         {
             yield return problem;
+        }
+
+        if (Alerts.EvaluationInterval < TimeSpan.FromSeconds(10) || Alerts.MinimumGap < TimeSpan.Zero)
+        {
+            yield return "Elevate:Alerts:EvaluationInterval must be at least 10 seconds, and MinimumGap not negative.";
         }
 
         if (string.IsNullOrWhiteSpace(PublicUrl) && (Notifications.Smtp.Enabled || Notifications.Routes().Any()))

@@ -69,6 +69,9 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
             }
         }
 
+        Add("Alert", f.Alert);
+        Add("Severity", f.Severity);
+        Add("Items found", f.ItemCount?.ToString(CultureInfo.InvariantCulture));
         Add(f.Event == NotificationEvent.ApprovalRequested || f.Event == NotificationEvent.ApprovalEscalated ? "Requester" : "Who", f.Principal);
         Add("Role", f.Role);
         Add("Scope", f.Scope);
@@ -81,7 +84,8 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
         Add("Stage", f.Stage is { } s ? $"{s} of {f.Stages}" : null);
         Add("Decide by", Time(f.DecideBy));
         Add("Decided by", f.DecidedBy);
-        Add("Reason", f.Reason);
+        Add(f.Alert is null ? "Reason" : "Why it matters", f.Reason);
+        Add("How to fix", f.HowToFix);
         if (f.Failed is { } failed)
         {
             Add("Message", failed.Event);
@@ -201,5 +205,8 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
         ["failed_event"] = f.Failed?.Event,
         ["failed_destination"] = f.Failed?.Destination,
         ["count"] = f.Items.Count,
+        ["alert"] = f.Alert,
+        ["severity"] = f.Severity,
+        ["item_count"] = f.ItemCount,
     };
 }

@@ -98,6 +98,8 @@ public sealed class ElevateApp : WebApplicationFactory<Program>
         builder.UseSetting("Elevate:Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Elevate:DataDirectory", Database.DataDirectory);
         builder.UseSetting("Elevate:RunScheduler", _runScheduler ? "true" : "false");
+        // The alert monitor evaluates in the background when changes happen; suites evaluate explicitly (or turn it on).
+        builder.UseSetting("Elevate:Alerts:Enabled", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
