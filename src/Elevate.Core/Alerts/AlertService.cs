@@ -90,11 +90,18 @@ public sealed class AlertService(
 
     /// <summary>
     /// Applies the catalogue's one-click fix to the alert's items (all, or those named by <paramref name="keys"/>), then
-    /// evaluates again. Each item succeeds or fails on its own; a failure (e.g. the last permanent administrator, or
-    /// one's own assignment) is reported with its reason and changes nothing for that item.
+    /// evaluates again. Each item succeeds or fails on its own and a failure (e.g. one's own assignment: administrators
+    /// never grant themselves) is reported with its reason. Making an assignment eligible adds the eligibility before
+    /// removing the active assignment; if the removal is then refused (the last permanent administrator), the
+    /// eligibility stays, which grants nothing until activated.
     /// </summary>
     public async Task<Result<IReadOnlyList<FixResult>>> FixAsync(Guid id, IReadOnlyList<string>? keys, Actor actor, CancellationToken ct)
     {
+        if (authorizer.Require(actor, Permission.ManageRoles) is { } denied)
+        {
+            return denied;
+        }
+
         var found = await GetAsync(id, actor, ct);
         if (!found.IsSuccess)
         {
@@ -232,6 +239,20 @@ public sealed class AlertService(
         }
 
         var justification = $"{FixJustification}: make eligible instead of active";
+        var removal = new SubmitRequest { Action = RequestAction.AdminRemove, TargetAssignmentId = active.Id, Justification = justification };
+
+        // Ask first whether the removal would be accepted, so a refused one does not leave an eligibility behind.
+        var dryRun = await requests.SubmitAsync(removal with { ValidateOnly = true }, actor, null, null, ct);
+        if (!dryRun.IsSuccess)
+        {
+            return dryRun.Error;
+        }
+
+        if (dryRun.Value.Evaluation is { IsAccepted: false } refused)
+        {
+            return refused.Problems[0];
+        }
+
         var hasEligibility = await changes.Db.Assignments.AsNoTracking().AnyAsync(a => a.PrincipalId == active.PrincipalId && a.RoleId == active.RoleId
             && a.Scope == active.Scope && a.Kind == AssignmentKind.Eligible && a.Origin == AssignmentOrigin.Administrator
             && (a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Scheduled) && (a.EndsAt == null || (active.EndsAt != null && a.EndsAt >= active.EndsAt)), ct);
@@ -255,12 +276,7 @@ public sealed class AlertService(
             }
         }
 
-        var removed = await requests.SubmitAsync(new SubmitRequest
-        {
-            Action = RequestAction.AdminRemove,
-            TargetAssignmentId = active.Id,
-            Justification = justification,
-        }, actor, null, null, ct);
+        var removed = await requests.SubmitAsync(removal, actor, null, null, ct);
         return removed.IsSuccess ? null : removed.Error;
     }
 

@@ -454,7 +454,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
 
             foreach (var address in settings.AdditionalRecipients)
             {
-                var facts = notice.Facts with { Audience = "additional", RecentActivations = [] };
+                var facts = notice.Facts with { Audience = "additional", RecentActivations = [], OpenAlerts = [] };
                 Queue(NotificationChannel.Email, address, null, notice with { Facts = facts }, null);
             }
         }
@@ -471,7 +471,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         {
             foreach (var route in options.Routes.Where(r => r.Wants(notice.Event, notice.Critical) && r.Name != except))
             {
-                Queue(route.Channel, route.Name, null, notice with { Facts = notice.Facts with { Audience = "channel", RecentActivations = [] } }, null);
+                Queue(route.Channel, route.Name, null, notice with { Facts = notice.Facts with { Audience = "channel", RecentActivations = [], OpenAlerts = [] } }, null);
             }
         }
 

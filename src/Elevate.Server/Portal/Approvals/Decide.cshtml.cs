@@ -49,6 +49,9 @@ public sealed class DecideModel(ApprovalService approvals, MfaService mfa, Actio
 
     public IReadOnlyList<MfaFactor> MyFactors { get; private set; } = [];
 
+    /// <summary>Open security alerts that name the requester: what an approver should weigh.</summary>
+    public IReadOnlyList<string> OpenAlerts { get; private set; } = [];
+
     /// <summary>Why the link cannot be used (it still shows the request when the approver may see it).</summary>
     public string? LinkProblem { get; private set; }
 
@@ -132,6 +135,7 @@ public sealed class DecideModel(ApprovalService approvals, MfaService mfa, Actio
             .Where(a => a.PrincipalId == request.PrincipalId && a.RoleId == request.RoleId && a.Origin == AssignmentOrigin.Activation)
             .OrderByDescending(a => a.StartsAt).Take(Elevate.Core.Notifications.NotificationPlanner.RecentActivationsShown).ToListAsync(ct);
         MayDecide = await approvals.MayDecideAsync(Id, Actor, ct);
+        OpenAlerts = await Elevate.Core.Alerts.AlertEvaluator.OpenAboutAsync(db, request.PrincipalId, ct);
         MyFactors = State.Plan.RequireMfa ? [.. (await mfa.EnrolledAsync(Actor.PrincipalId!.Value, ct)).Distinct()] : [];
         return true;
     }
