@@ -39,6 +39,7 @@ var steps = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["signin"] = () => SignInBench.RunAsync(options, log, ct),
     ["catch-up"] = () => CatchUpBench.RunAsync(options, log, ct),
     ["lag"] = () => SchedulerLagBench.RunAsync(options, log, ct),
+    ["alerts"] = () => AlertBench.RunAsync(options, log, ct),
     ["notify"] = () => NotifyBench.RunAsync(options, log, ct),
 };
 

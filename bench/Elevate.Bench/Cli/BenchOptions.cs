@@ -23,6 +23,9 @@ public sealed class BenchOptions
           verify         AuditService.VerifyChainAsync over the stored chain
           catch-up       100k overdue expiries, then GrantScheduler.RunPassAsync as after a restart, then verify
           lag            the real scheduler loop: grants ending a few seconds ahead, lag after their due time
+          alerts         AlertEvaluator.EvaluateAsync over the seeded data: the full catalogue cold (first after the
+                         host starts) and warm (3 runs), then each alert type alone (the others disabled in the
+                         stored alert settings, which are put back afterwards)
           notify         notifications through an SMTP sink in this process: selfActivate needing approval → the
                          approver's e-mail accepted (latency), and 5,000 outbox messages → accepted (throughput)
           all            seed, then every benchmark above in that order

@@ -152,7 +152,9 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
             .Where(a => AdministratorRoles.Contains(a.RoleId) && a.Kind == AssignmentKind.Active && a.Origin == AssignmentOrigin.Administrator
                 && a.Status == AssignmentStatus.Active && a.EndsAt == null)
             .Select(a => new { a.Id, a.PrincipalId, a.RoleId, a.Scope }).ToListAsync(ct);
-        var everyone = await Open.Where(a => AdministratorRoles.Contains(a.RoleId) && a.Origin == AssignmentOrigin.Administrator)
+        // The kind filter (every kind there is) lets the database use the (role, kind, status) index.
+        var everyone = await Open.Where(a => AdministratorRoles.Contains(a.RoleId) && (a.Kind == AssignmentKind.Eligible || a.Kind == AssignmentKind.Active)
+                && a.Origin == AssignmentOrigin.Administrator)
             .Select(a => a.PrincipalId).Distinct().CountAsync(ct);
         var people = permanent.Select(p => p.PrincipalId).Distinct().Count();
         if (!AlertRules.TooManyPermanent(people, everyone, settings))
@@ -161,7 +163,7 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
         }
 
         var names = await NamesAsync(permanent.Select(p => p.PrincipalId), permanent.Select(p => p.RoleId), ct);
-        var items = permanent.OrderBy(p => names.Principal(p.PrincipalId), StringComparer.Ordinal)
+        var items = permanent.OrderBy(p => names.Principal(p.PrincipalId), StringComparer.Ordinal).ThenBy(p => p.Id)
             .Select(p => new AlertItem($"assignment:{p.Id:N}", p.PrincipalId, names.Principal(p.PrincipalId), p.RoleId, names.Role(p.RoleId), p.Scope, p.Id,
                 $"{people} of {everyone} administrators are permanent")).ToList();
         return new Finding(AlertType.TooManyPermanentAdministrators, items, items.Count);
@@ -211,7 +213,7 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
             return Finding.None(AlertType.StaleEligibility);
         }
 
-        var kept = await stale.OrderBy(e => e.StartsAt).Take(SecurityAlert.MaxItemsKept)
+        var kept = await stale.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Take(SecurityAlert.MaxItemsKept)
             .Select(e => new { e.Id, e.PrincipalId, e.RoleId, e.Scope, e.StartsAt }).ToListAsync(ct);
         var names = await NamesAsync(kept.Select(k => k.PrincipalId), kept.Select(k => k.RoleId), ct);
         var items = kept.Select(k => new AlertItem($"assignment:{k.Id:N}", k.PrincipalId, names.Principal(k.PrincipalId), k.RoleId, names.Role(k.RoleId), k.Scope, k.Id,
@@ -229,13 +231,15 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
             .Where(p => p.Kind == PrincipalKind.User && p.Enabled && p.CreatedAt <= cutoff && (p.LastSignInAt == null || p.LastSignInAt < cutoff)
                 && !tokens.Any(t => t.PrincipalId == p.Id && t.LastUsedAt >= cutoff)
                 && open.Any(a => a.PrincipalId == p.Id && privileged.Contains(a.RoleId)));
-        var count = await stale.CountAsync(ct);
-        if (count == 0)
+        // One pass: every match (a few small columns each), counted here rather than by a second query.
+        var all = await stale.OrderBy(p => p.Name).ThenBy(p => p.Id).Select(p => new { p.Id, p.Name, p.LastSignInAt }).ToListAsync(ct);
+        if (all.Count == 0)
         {
             return Finding.None(AlertType.StaleAccounts);
         }
 
-        var kept = await stale.OrderBy(p => p.Name).Take(SecurityAlert.MaxItemsKept).Select(p => new { p.Id, p.Name, p.LastSignInAt }).ToListAsync(ct);
+        var count = all.Count;
+        var kept = all.Take(SecurityAlert.MaxItemsKept);
         var items = kept.Select(p => new AlertItem($"principal:{p.Id:N}", p.Id, p.Name,
             Detail: p.LastSignInAt is { } last ? $"last signed in {last.UtcDateTime:yyyy-MM-dd}" : "never signed in")).ToList();
         return new Finding(AlertType.StaleAccounts, items, count);
@@ -254,7 +258,7 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
             return Finding.None(AlertType.StandingAdministratorAssignments);
         }
 
-        var kept = await standing.OrderBy(a => a.StartsAt).Take(SecurityAlert.MaxItemsKept)
+        var kept = await standing.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).Take(SecurityAlert.MaxItemsKept)
             .Select(a => new { a.Id, a.PrincipalId, a.RoleId, a.Scope, a.EndsAt }).ToListAsync(ct);
         var names = await NamesAsync(kept.Select(k => k.PrincipalId), kept.Select(k => k.RoleId), ct);
         var items = kept.Select(k => new AlertItem($"assignment:{k.Id:N}", k.PrincipalId, names.Principal(k.PrincipalId), k.RoleId, names.Role(k.RoleId), k.Scope, k.Id,
@@ -271,7 +275,7 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
             return Finding.None(AlertType.NotificationDeliveryFailing);
         }
 
-        var kept = await dead.OrderByDescending(m => m.CreatedAt).Take(SecurityAlert.MaxItemsKept)
+        var kept = await dead.OrderByDescending(m => m.CreatedAt).ThenBy(m => m.Id).Take(SecurityAlert.MaxItemsKept)
             .Select(m => new { m.Id, m.Channel, m.Event, m.Attempts, m.LastError }).ToListAsync(ct);
         var items = kept.Select(m => new AlertItem($"message:{m.Id:N}",
             Detail: $"{NotificationEvents.Name(m.Event)} by {m.Channel}, {m.Attempts} attempts: {m.LastError}")).ToList();
@@ -300,7 +304,7 @@ public static class AlertSettingsStore
 {
     public static async Task<AlertSettings> ReadAsync(ElevateDbContext db, CancellationToken ct)
     {
-        var record = await db.AlertSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var record = await db.AlertSettings.AsNoTracking().OrderBy(r => r.Id).FirstOrDefaultAsync(ct);
         return record is null ? AlertSettings.Default : JsonSerializer.Deserialize<AlertSettings>(record.Settings, ElevateJson.Options) ?? AlertSettings.Default;
     }
 }

@@ -149,7 +149,7 @@ public sealed class AlertService(
             return denied;
         }
 
-        var record = await changes.Db.AlertSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var record = await changes.Db.AlertSettings.AsNoTracking().OrderBy(r => r.Id).FirstOrDefaultAsync(ct);
         return (await AlertSettingsStore.ReadAsync(changes.Db, ct), record?.Version ?? 0);
     }
 
@@ -167,7 +167,7 @@ public sealed class AlertService(
         }
 
         await using var cs = await changes.BeginAsync(actor, ct);
-        var record = await cs.Db.AlertSettings.FirstOrDefaultAsync(ct);
+        var record = await cs.Db.AlertSettings.OrderBy(r => r.Id).FirstOrDefaultAsync(ct);
         if (ifMatch is { } expected && (record?.Version ?? 0) != expected)
         {
             return new ElevateError(ErrorCodes.PreconditionFailed, ErrorKind.PreconditionFailed, "The alert settings changed since you read them; read them again.", "If-Match");
@@ -242,15 +242,15 @@ public sealed class AlertService(
         var removal = new SubmitRequest { Action = RequestAction.AdminRemove, TargetAssignmentId = active.Id, Justification = justification };
 
         // Ask first whether the removal would be accepted, so a refused one does not leave an eligibility behind.
-        var dryRun = await requests.SubmitAsync(removal with { ValidateOnly = true }, actor, null, null, ct);
+        var dryRun = await requests.DryRunAsync(removal, actor, ct);
         if (!dryRun.IsSuccess)
         {
             return dryRun.Error;
         }
 
-        if (dryRun.Value.Evaluation is { IsAccepted: false } refused)
+        if (!dryRun.Value.Evaluation.IsAccepted)
         {
-            return refused.Problems[0];
+            return dryRun.Value.Evaluation.Problems[0];
         }
 
         var hasEligibility = await changes.Db.Assignments.AsNoTracking().AnyAsync(a => a.PrincipalId == active.PrincipalId && a.RoleId == active.RoleId

@@ -150,6 +150,22 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
         Raw("a retry of no outbox message", f => f.Admin, HttpMethod.Post, _ => $"/api/v1/notifications/outbox/{Guid.NewGuid()}/retry", _ => "", 404, "message_not_found", "id"),
         Raw("a test to a channel nobody configured", f => f.Admin, HttpMethod.Post, "/api/v1/notifications/test", _ => """{"channel":"nope"}""", 422, "channel_not_configured", "channel"),
 
+        // Security alerts
+        Raw("an alert dismissal without a reason", f => f.Admin, HttpMethod.Post, _ => $"/api/v1/alerts/{Guid.NewGuid()}/dismiss", _ => "{}", 400, "required", "reason"),
+        Raw("an alert dismissal with a blank reason", f => f.Admin, HttpMethod.Post, _ => $"/api/v1/alerts/{Guid.NewGuid()}/dismiss", _ => """{"reason":"  "}""", 400, "required", "reason"),
+        Raw("an alert dismissal reason of 501 characters", f => f.Admin, HttpMethod.Post, _ => $"/api/v1/alerts/{Guid.NewGuid()}/dismiss", _ => $$"""{"reason":"{{new string('r', 501)}}"}""", 400, "too_long", "reason"),
+        Raw("a dismissal of no alert", f => f.Admin, HttpMethod.Post, _ => $"/api/v1/alerts/{Guid.NewGuid()}/dismiss", _ => """{"reason":"Accepted"}""", 404, "alert_not_found", "id"),
+        Raw("a fix of no alert", f => f.Admin, HttpMethod.Post, _ => $"/api/v1/alerts/{Guid.NewGuid()}/fix", _ => "{}", 404, "alert_not_found", "id"),
+        Get("an unknown alert", f => f.Admin, _ => $"/api/v1/alerts/{Guid.NewGuid()}", 404, "alert_not_found", "id"),
+        Get("an unknown alert status", f => f.Admin, _ => "/api/v1/alerts?status=bogus", 400, "invalid_value", "status"),
+        Raw("a negative maximum of permanent administrators", f => f.Admin, HttpMethod.Put, "/api/v1/alert-settings", _ => """{"maxPermanentAdministrators":-1}""", 400, "invalid_value", "maxPermanentAdministrators"),
+        Raw("a permanent administrator share of 101%", f => f.Admin, HttpMethod.Put, "/api/v1/alert-settings", _ => """{"maxPermanentAdministratorPercent":101}""", 400, "invalid_value", "maxPermanentAdministratorPercent"),
+        Raw("a frequent activation count of 1", f => f.Admin, HttpMethod.Put, "/api/v1/alert-settings", _ => """{"frequentActivationCount":1}""", 400, "invalid_value", "frequentActivationCount"),
+        Raw("a frequent activation window of one minute", f => f.Admin, HttpMethod.Put, "/api/v1/alert-settings", _ => """{"frequentActivationWindow":"PT1M"}""", 400, "invalid_value", "frequentActivationWindow"),
+        Raw("a stale eligibility age of one hour", f => f.Admin, HttpMethod.Put, "/api/v1/alert-settings", _ => """{"staleEligibilityAfter":"PT1H"}""", 400, "invalid_value", "staleEligibilityAfter"),
+        Raw("a stale account age of 3651 days", f => f.Admin, HttpMethod.Put, "/api/v1/alert-settings", _ => """{"staleAccountAfter":"P3651D"}""", 400, "invalid_value", "staleAccountAfter"),
+        new("alert settings with a stale If-Match", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Put, "/api/v1/alert-settings", """{"staleAccountAfter":"P60D"}""", new Dictionary<string, string> { ["If-Match"] = "\"7\"" }), 412, "precondition_failed", "If-Match"),
+
         // Headers
         new("an If-Match header that is not an ETag", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Patch, $"/api/v1/roles/{f.RoleId}", """{"description":"Owns the databases"}""", new Dictionary<string, string> { ["If-Match"] = "nonsense" }), 400, "invalid_value", "If-Match"),
         new("an Idempotency-Key of 201 characters", f => BadInputFixture.SendJsonAsync(f.Alice.Client, HttpMethod.Post, Requests, f.Activation(), new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 201) }), 400, "invalid_value", "Idempotency-Key"),

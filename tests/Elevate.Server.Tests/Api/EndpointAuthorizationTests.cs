@@ -171,6 +171,18 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         AdminOnly("POST", "/api/v1/notifications/outbox/{id:guid}/retry", NotFound, (_, _) => Task.FromResult(new Call($"/api/v1/notifications/outbox/{Guid.NewGuid()}/retry"))),
         AdminOnly("POST", "/api/v1/notifications/test", UnprocessableEntity, Fixed("/api/v1/notifications/test", new { channel = "email" })),
 
+        // Security alerts: reading them (and the thresholds) is for auditors and administrators, acting on them for
+        // administrators; the catalogue is the same fixed descriptions for everyone signed in (it has no check beyond
+        // sign-in). No alert exists here, so one to read, dismiss or fix is not found.
+        AdminOnly("GET", "/api/v1/alerts", Ok, Fixed("/api/v1/alerts?status=open")),
+        SelfService("GET", "/api/v1/alerts/catalogue", Ok, Ok, Fixed("/api/v1/alerts/catalogue")),
+        AdminOnly("GET", "/api/v1/alerts/{id:guid}", NotFound, (_, _) => Task.FromResult(new Call($"/api/v1/alerts/{Guid.NewGuid()}"))),
+        AdminOnly("POST", "/api/v1/alerts/{id:guid}/dismiss", NotFound, (_, _) => Task.FromResult(new Call($"/api/v1/alerts/{Guid.NewGuid()}/dismiss", new { reason = "Walking every endpoint" }))),
+        AdminOnly("POST", "/api/v1/alerts/{id:guid}/fix", NotFound, (_, _) => Task.FromResult(new Call($"/api/v1/alerts/{Guid.NewGuid()}/fix", new { }))),
+        AdminOnly("POST", "/api/v1/alerts/evaluate", Ok, Fixed("/api/v1/alerts/evaluate")),
+        AdminOnly("GET", "/api/v1/alert-settings", Ok, Fixed("/api/v1/alert-settings")),
+        AdminOnly("PUT", "/api/v1/alert-settings", Ok, Fixed("/api/v1/alert-settings", new { staleAccountAfter = "P60D" })),
+
         // The audit trail and the scheduler
         AdminOnly("GET", "/api/v1/audit/events", Ok, Fixed("/api/v1/audit/events")),
         AdminOnly("GET", "/api/v1/audit/events/{sequence:long}", Ok, Fixed("/api/v1/audit/events/1")),
