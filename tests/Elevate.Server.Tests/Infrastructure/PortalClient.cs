@@ -56,16 +56,19 @@ public sealed partial record PortalPage(int Status, string Html, HttpResponseMes
     public IReadOnlyList<string> CodesIn(string sectionId) =>
         Section(sectionId) is { } body ? [.. Code().Matches(body).Select(m => Text(m.Groups["text"].Value))] : [];
 
+    /// <summary>The start of the response as text, for failure messages (a problem document or a status page says why).</summary>
+    public string Glimpse => Html.Length <= 400 ? Html : Html[..400];
+
     public PortalPage ShouldBe(int status)
     {
-        Assert.True(Status == status, $"Expected HTTP {status}, got {Status} (Location: {Location}); errors: [{string.Join(" | ", Errors)}]");
+        Assert.True(Status == status, $"Expected HTTP {status}, got {Status} (Location: {Location}); errors: [{string.Join(" | ", Errors)}]; body: {Glimpse}");
         return this;
     }
 
     /// <summary>Asserts a redirect whose target path (query aside) is <paramref name="path"/>.</summary>
     public PortalPage ShouldRedirectTo(string path)
     {
-        Assert.True(Status is 302 or 303, $"Expected a redirect to {path}, got HTTP {Status}; errors: [{string.Join(" | ", Errors)}]");
+        Assert.True(Status is 302 or 303, $"Expected a redirect to {path}, got HTTP {Status}; errors: [{string.Join(" | ", Errors)}]; body: {Glimpse}");
         Assert.True(string.Equals(RedirectPath, path, StringComparison.OrdinalIgnoreCase), $"Expected a redirect to {path}, got one to {Location}");
         return this;
     }
