@@ -45,6 +45,12 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
         foreach (var found in findings)
         {
             var alert = current.FirstOrDefault(a => a.Type == found.Type);
+            if (alert is not null && alert.UpdatedAt > now)
+            {
+                // Another evaluation (or a fix) changed it after these findings were read: theirs is the newer view.
+                continue;
+            }
+
             var dismissed = alert is null ? [] : JsonSerializer.Deserialize<List<string>>(alert.DismissedKeys, ElevateJson.Options) ?? [];
             switch (AlertRules.Reconcile(alert, found, dismissed))
             {
@@ -166,7 +172,7 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
         var items = permanent.OrderBy(p => names.Principal(p.PrincipalId), StringComparer.Ordinal).ThenBy(p => p.Id)
             .Select(p => new AlertItem($"assignment:{p.Id:N}", p.PrincipalId, names.Principal(p.PrincipalId), p.RoleId, names.Role(p.RoleId), p.Scope, p.Id,
                 $"{people} of {everyone} administrators are permanent")).ToList();
-        return new Finding(AlertType.TooManyPermanentAdministrators, items, items.Count);
+        return new Finding(AlertType.TooManyPermanentAdministrators, [.. items.Take(SecurityAlert.MaxItemsKept)], items.Count);
     }
 
     private async Task<Finding> RolesWithoutMfaAsync(CancellationToken ct)

@@ -42,9 +42,11 @@ public static class AlertRules
         }
 
         var same = current.ReadItems().SequenceEqual(found.Items) && current.ItemCount == found.Count;
-        if (current.Status == AlertStatus.Dismissed && !keys.IsSubsetOf(dismissedKeys))
+        // Something new appeared after the dismissal: not what the person who dismissed accepted. With every accepted
+        // key kept, any other key is new; past the kept number, more items than were accepted is.
+        var allKept = dismissedKeys.Count >= current.DismissedItemCount;
+        if (current.Status == AlertStatus.Dismissed && (found.Count > current.DismissedItemCount || (allKept && !keys.IsSubsetOf(dismissedKeys))))
         {
-            // Something new appeared after the dismissal: it was not what the person who dismissed accepted.
             return AlertChange.Reopen;
         }
 

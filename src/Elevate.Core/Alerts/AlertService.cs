@@ -21,7 +21,7 @@ public sealed record FixResult(string Key, bool Fixed, ElevateError? Problem);
 /// never grants themselves); the alert then follows from the next evaluation.
 /// </summary>
 public sealed class AlertService(
-    ChangeSets changes, Authorizer authorizer, AlertEvaluator evaluator, RequestService requests, RoleService roles)
+    ChangeSets changes, Authorizer authorizer, AlertEvaluator evaluator, RequestService requests, RoleService roles, TimeProvider time)
 {
     public const string FixJustification = "Security alert fix";
 
@@ -78,6 +78,7 @@ public sealed class AlertService(
         alert.DismissedById = actor.PrincipalId;
         alert.DismissReason = reason!.Trim();
         alert.DismissedKeys = JsonSerializer.Serialize(alert.ReadItems().Select(i => i.Key).ToList(), ElevateJson.Options);
+        alert.DismissedItemCount = alert.ItemCount;
         alert.UpdatedAt = cs.Now;
         cs.Audit(new AuditRecord("alert.dismissed")
         {
@@ -125,8 +126,9 @@ public sealed class AlertService(
             return ElevateError.Validation(ErrorCodes.InvalidValue, "items", $"'{unknown}' is not one of the alert's items.");
         }
 
+        // The caller's own items last: changing one's own assignment can end the very rights the other items need.
         var results = new List<FixResult>();
-        foreach (var item in items.Where(i => keys is not { Count: > 0 } || keys.Contains(i.Key)))
+        foreach (var item in items.Where(i => keys is not { Count: > 0 } || keys.Contains(i.Key)).OrderBy(i => i.PrincipalId == actor.PrincipalId))
         {
             var problem = alert.Type switch
             {
@@ -217,6 +219,15 @@ public sealed class AlertService(
             return ElevateError.Rule(ErrorCodes.NoFix, "The item names no assignment.", "items");
         }
 
+        // The item is as the last evaluation saw it: if the eligibility was used since, removing it would end live access.
+        var cutoff = time.UtcNow() - (await AlertSettingsStore.ReadAsync(changes.Db, ct)).StaleEligibilityAfter;
+        var eligibility = await changes.Db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assignmentId, ct);
+        if (eligibility is null || eligibility.StartsAt > cutoff
+            || await changes.Db.Assignments.AnyAsync(a => a.EligibilityId == assignmentId && a.StartsAt >= cutoff, ct))
+        {
+            return ElevateError.Conflict(ErrorCodes.ChangedConcurrently, "The eligibility is no longer stale (it was used or changed since the alert was evaluated); it was kept.");
+        }
+
         var removed = await requests.SubmitAsync(new SubmitRequest
         {
             Action = RequestAction.AdminRemove,
@@ -240,36 +251,43 @@ public sealed class AlertService(
 
         var justification = $"{FixJustification}: make eligible instead of active";
         var removal = new SubmitRequest { Action = RequestAction.AdminRemove, TargetAssignmentId = active.Id, Justification = justification };
-
-        // Ask first whether the removal would be accepted, so a refused one does not leave an eligibility behind.
-        var dryRun = await requests.DryRunAsync(removal, actor, ct);
-        if (!dryRun.IsSuccess)
-        {
-            return dryRun.Error;
-        }
-
-        if (!dryRun.Value.Evaluation.IsAccepted)
-        {
-            return dryRun.Value.Evaluation.Problems[0];
-        }
-
         var hasEligibility = await changes.Db.Assignments.AsNoTracking().AnyAsync(a => a.PrincipalId == active.PrincipalId && a.RoleId == active.RoleId
             && a.Scope == active.Scope && a.Kind == AssignmentKind.Eligible && a.Origin == AssignmentOrigin.Administrator
             && (a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Scheduled) && (a.EndsAt == null || (active.EndsAt != null && a.EndsAt >= active.EndsAt)), ct);
-        if (!hasEligibility)
+        var assignment = hasEligibility ? null : new SubmitRequest
         {
-            var assigned = await requests.SubmitAsync(new SubmitRequest
+            Action = RequestAction.AdminAssign,
+            Kind = AssignmentKind.Eligible,
+            PrincipalId = active.PrincipalId,
+            RoleId = active.RoleId,
+            Scope = active.Scope,
+
+            // A standing assignment that has not begun yet gives an eligibility from the same start, not from now.
+            Schedule = active.EndsAt is { } end
+                ? new ScheduleInput(Starting(active), ExpirationType.AfterDateTime, end, null)
+                : new ScheduleInput(Starting(active), ExpirationType.NoExpiration, null, null),
+            Justification = justification,
+        };
+
+        // Ask first whether both would be accepted (one's own eligibility is not; nor removing the last permanent
+        // administrator), so a refused step does not leave the other half behind.
+        foreach (var step in new[] { assignment, removal }.OfType<SubmitRequest>())
+        {
+            var dryRun = await requests.DryRunAsync(step, actor, ct);
+            if (!dryRun.IsSuccess)
             {
-                Action = RequestAction.AdminAssign,
-                Kind = AssignmentKind.Eligible,
-                PrincipalId = active.PrincipalId,
-                RoleId = active.RoleId,
-                Scope = active.Scope,
-                Schedule = active.EndsAt is { } end
-                    ? new ScheduleInput(null, ExpirationType.AfterDateTime, end, null)
-                    : new ScheduleInput(null, ExpirationType.NoExpiration, null, null),
-                Justification = justification,
-            }, actor, null, null, ct);
+                return dryRun.Error;
+            }
+
+            if (!dryRun.Value.Evaluation.IsAccepted)
+            {
+                return dryRun.Value.Evaluation.Problems[0];
+            }
+        }
+
+        if (assignment is not null)
+        {
+            var assigned = await requests.SubmitAsync(assignment, actor, null, null, ct);
             if (!assigned.IsSuccess)
             {
                 return assigned.Error;
@@ -279,6 +297,8 @@ public sealed class AlertService(
         var removed = await requests.SubmitAsync(removal, actor, null, null, ct);
         return removed.IsSuccess ? null : removed.Error;
     }
+
+    private DateTimeOffset? Starting(Assignment active) => active.StartsAt > time.UtcNow() ? active.StartsAt : null;
 
     private static ElevateError NotFound() => ElevateError.NotFound(ErrorCodes.AlertNotFound, "id", "No alert has this id.");
 }

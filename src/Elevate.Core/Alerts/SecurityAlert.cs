@@ -49,8 +49,11 @@ public sealed class SecurityAlert : Persistence.IVersioned
 
     public int ItemCount { get; set; }
 
-    /// <summary>Items a dismissal accepted (their keys); an item outside them reopens the alert.</summary>
+    /// <summary>Items a dismissal accepted (their keys, as far as kept); an item outside them reopens the alert.</summary>
     public string DismissedKeys { get; set; } = "[]";
+
+    /// <summary>How many items there were when the alert was dismissed: more than that reopens it, kept or not.</summary>
+    public int DismissedItemCount { get; set; }
 
     public DateTimeOffset RaisedAt { get; set; }
 

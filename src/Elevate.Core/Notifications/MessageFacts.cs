@@ -72,7 +72,9 @@ public sealed record MessageFacts
     /// <summary>For approvers: open security alerts about the requester.</summary>
     public IReadOnlyList<string> OpenAlerts { get; init; } = [];
 
-    /// <summary>For a security alert: its title, severity and how many items it found.</summary>
+    /// <summary>For a security alert: its id, title, severity and how many items it found.</summary>
+    public Guid? AlertId { get; init; }
+
     public string? Alert { get; init; }
 
     public string? Severity { get; init; }

@@ -24,6 +24,8 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
     private static readonly Guid[] AdministratorRoles =
         [BuiltInRoles.IdOf(BuiltInRole.ElevateAdministrator), BuiltInRoles.IdOf(BuiltInRole.PrivilegedRoleAdministrator)];
 
+    private static readonly Guid[] AlertReaderRoles = [.. AdministratorRoles, BuiltInRoles.IdOf(BuiltInRole.Auditor)];
+
     public async Task BeforeCommitAsync(ChangeSet cs, CancellationToken ct)
     {
         Reschedule(cs);
@@ -239,6 +241,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             {
                 OccurredAt = cs.Now,
                 Actor = cs.Actor.Name,
+                AlertId = alert.Id,
                 Alert = definition.Title,
                 Severity = alert.Severity.ToString().ToLowerInvariant(),
                 ItemCount = alert.ItemCount,
@@ -249,11 +252,24 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             Channels(notice, except: null);
             if (options.EmailEnabled)
             {
-                foreach (var admin in (await AdminsAsync(ct)).Take(options.MaxRecipientsPerAudience))
+                foreach (var reader in (await AlertReadersAsync(ct)).Take(options.MaxRecipientsPerAudience))
                 {
-                    Email(notice, admin, "admin", actionFor: null);
+                    Email(notice, reader, "admin", actionFor: null);
                 }
             }
+        }
+
+        /// <summary>
+        /// Who hears of alerts: those who may read them, i.e. holders at '/' (eligible or active, directly or through a
+        /// group) of Elevate Administrator, Privileged Role Administrator or Auditor: the security audience.
+        /// </summary>
+        private async Task<IReadOnlyList<Person>> AlertReadersAsync(CancellationToken ct)
+        {
+            var holders = await Db.Assignments.AsNoTracking()
+                .Where(a => AlertReaderRoles.Contains(a.RoleId) && a.Scope == "/" && a.Origin != AssignmentOrigin.Activation
+                    && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
+                .Select(a => a.PrincipalId).Distinct().ToListAsync(ct);
+            return [.. (await PeopleAsync(holders, ct)).Where(p => p.Enabled && p.Kind == PrincipalKind.User).DistinctBy(p => p.Id)];
         }
 
         public async Task DeliveryFailedAsync(OutboxMessage failed, CancellationToken ct)
@@ -479,7 +495,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         {
             // One message per event and destination, whichever audiences it reached it through; approvers' copies
             // (with links) are planned first, so they are the ones kept.
-            if (!_sent.Add((notice.Event, notice.Facts.RequestId, notice.Facts.AssignmentId, channel + ":" + destination.ToLowerInvariant())))
+            if (!_sent.Add((notice.Event, notice.Facts.RequestId ?? notice.Facts.AlertId, notice.Facts.AssignmentId, channel + ":" + destination.ToLowerInvariant())))
             {
                 return;
             }

@@ -72,6 +72,10 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("dismissed_by_id");
 
+                    b.Property<int>("DismissedItemCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("dismissed_item_count");
+
                     b.Property<string>("DismissedKeys")
                         .IsRequired()
                         .HasColumnType("text")

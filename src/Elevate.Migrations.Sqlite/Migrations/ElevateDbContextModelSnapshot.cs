@@ -67,6 +67,10 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("dismissed_by_id");
 
+                    b.Property<int>("DismissedItemCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dismissed_item_count");
+
                     b.Property<string>("DismissedKeys")
                         .IsRequired()
                         .HasColumnType("TEXT")

@@ -42,6 +42,16 @@ public sealed class AlertMonitor(IServiceScopeFactory scopes, IOptions<Hosting.E
             return;
         }
 
+        // The first evaluation waits a moment after start, like one after a change: start-up work settles first.
+        try
+        {
+            await Task.Delay(Gather, time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         var last = time.GetTimestamp();
         await EvaluateAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)

@@ -192,9 +192,10 @@ public sealed class ElevateOptions
             yield return problem;
         }
 
-        if (Alerts.EvaluationInterval < TimeSpan.FromSeconds(10) || Alerts.MinimumGap < TimeSpan.Zero)
+        if (Alerts.EvaluationInterval < TimeSpan.FromSeconds(10) || Alerts.EvaluationInterval > TimeSpan.FromDays(1)
+            || Alerts.MinimumGap < TimeSpan.Zero || Alerts.MinimumGap > TimeSpan.FromDays(1))
         {
-            yield return "Elevate:Alerts:EvaluationInterval must be at least 10 seconds, and MinimumGap not negative.";
+            yield return "Elevate:Alerts:EvaluationInterval must be between 10 seconds and 1 day, and MinimumGap between 0 and 1 day.";
         }
 
         if (string.IsNullOrWhiteSpace(PublicUrl) && (Notifications.Smtp.Enabled || Notifications.Routes().Any()))

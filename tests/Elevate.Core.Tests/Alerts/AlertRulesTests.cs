@@ -219,6 +219,22 @@ public sealed class AlertRulesTests
         Status = status,
         Items = SecurityAlert.WriteItems(keys.Select(Item)),
         ItemCount = keys.Length,
+        DismissedItemCount = status == AlertStatus.Dismissed ? keys.Length : 0,
         RaisedAt = Clock.GetUtcNow(),
     };
+
+    [Fact]
+    public void Past_the_kept_items_a_dismissal_reopens_on_more_items_not_on_items_sliding_into_view()
+    {
+        var kept = Enumerable.Range(0, SecurityAlert.MaxItemsKept).Select(i => $"k{i:D4}").ToArray();
+        var dismissed = Alert(AlertStatus.Dismissed, kept);
+        dismissed.ItemCount = dismissed.DismissedItemCount = 600;
+
+        // One kept item was fixed and item 501 slid into view: the same 599 + nothing new.
+        var slid = new Finding(AlertType.StaleAccounts, [.. kept.Skip(1).Append("k0500").Select(Item)], 599);
+        Assert.Equal(AlertChange.Update, AlertRules.Reconcile(dismissed, slid, kept));
+
+        var more = new Finding(AlertType.StaleAccounts, [.. kept.Select(Item)], 601);
+        Assert.Equal(AlertChange.Reopen, AlertRules.Reconcile(dismissed, more, kept));
+    }
 }
