@@ -20,6 +20,14 @@ public sealed class ElevateApp : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Epoch = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
+    static ElevateApp()
+    {
+        // Every host watches its web root (for the portal's versioned links) and its configuration files, and the
+        // watcher of a disposed host's web root is not released: hundreds of hosts in one run exhaust the user's
+        // inotify instances (128 by default), after which a page fails to render. Polling watchers use none.
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+    }
+
     private readonly bool _runScheduler;
 
     public ElevateApp(TestDatabase database, FakeTimeProvider time, bool runScheduler = true)
