@@ -7,7 +7,6 @@ using System.Text.Json;
 using Elevate.Bench.Cli;
 using Elevate.Bench.Hosting;
 using Elevate.Bench.Measurement;
-using Elevate.Bench.Seeding;
 using Elevate.Core.Audit;
 using Elevate.Core.Common;
 using Elevate.Core.Notifications;
@@ -295,36 +294,17 @@ public static class NotifyBench
         return sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(percentile * sorted.Count) - 1, 0, sorted.Count - 1)] * 1_000_000.0 / Stopwatch.Frequency;
     }
 
-    /// <summary>A personal token for a principal (the first administrator when null), written as TokenService writes one.</summary>
-    private static async Task<string> TokenForAsync(WebApplication app, Guid? principalId, string seed, CancellationToken ct)
+    /// <summary>A personal token for a user (the first administrator when null), issued by <see cref="TokenService"/>.</summary>
+    private static async Task<string> TokenForAsync(WebApplication app, Guid? principalId, string name, CancellationToken ct)
     {
-        var secret = SeedShape.TokenSecret(seed);
         await using var scope = app.Services.CreateAsyncScope();
-        var changes = scope.ServiceProvider.GetRequiredService<ChangeSets>();
+        var db = scope.ServiceProvider.GetRequiredService<ElevateDbContext>();
         var administratorName = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ElevateOptions>>().Value.Bootstrap.AdministratorName;
-        var administrator = await changes.Db.Principals.AsNoTracking().SingleAsync(p => p.Name == administratorName, ct);
-        var holder = principalId is { } id ? await changes.Db.Principals.AsNoTracking().SingleAsync(p => p.Id == id, ct) : administrator;
-        await using var cs = await changes.BeginAsync(new Actor(administrator.Id, administrator.Name), ct);
-        var token = new ApiToken
-        {
-            Id = Ids.New(cs.Now),
-            PrincipalId = holder.Id,
-            Name = "bench-notify",
-            Prefix = secret[..Secrets.PrefixShown],
-            SecretHash = Secrets.Hash(secret),
-            CreatedAt = cs.Now,
-            CreatedById = administrator.Id,
-            ExpiresAt = cs.Now + TimeSpan.FromDays(1),
-        };
-        cs.Db.Tokens.Add(token);
-        cs.Audit(new AuditRecord("token.created")
-        {
-            PrincipalId = holder.Id,
-            PrincipalName = holder.Name,
-            Details = AuditDetails.Of(new { tokenId = token.Id, tokenName = token.Name, token.Prefix, token.ExpiresAt }),
-        });
-        var committed = await cs.CommitAsync(ct);
-        return committed.IsSuccess ? secret : throw new InvalidOperationException($"Creating a token failed: {committed.Error.Message}");
+        var holder = principalId is { } id
+            ? await db.Principals.AsNoTracking().SingleAsync(p => p.Id == id, ct)
+            : await db.Principals.AsNoTracking().SingleAsync(p => p.Name == administratorName, ct);
+        var issued = await scope.ServiceProvider.GetRequiredService<TokenService>().CreatePersonalAsync(name, TimeSpan.FromDays(1), new Actor(holder.Id, holder.Name), ct);
+        return issued.IsSuccess ? issued.Value.Secret : throw new InvalidOperationException($"Creating a token failed: {issued.Error.Message}");
     }
 
     private static async Task<Guid> CreateUserAsync(HttpClient api, string name, string? email, CancellationToken ct)

@@ -25,8 +25,8 @@ public sealed record EvaluationResult(int Raised, int Updated, int Reopened, int
 /// </summary>
 public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
 {
-    private static readonly Guid[] AdministratorRoles =
-        [BuiltInRoles.IdOf(BuiltInRole.ElevateAdministrator), BuiltInRoles.IdOf(BuiltInRole.PrivilegedRoleAdministrator)];
+    /// <summary>Elevate's administrative roles: those that manage assignments.</summary>
+    private static readonly Guid[] AdministratorRoles = BuiltInRoles.Granting(Access.Permission.ManageAssignments);
 
     public async Task<EvaluationResult> EvaluateAsync(CancellationToken ct)
     {
@@ -170,7 +170,7 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
 
         var names = await NamesAsync(permanent.Select(p => p.PrincipalId), permanent.Select(p => p.RoleId), ct);
         var items = permanent.OrderBy(p => names.Principal(p.PrincipalId), StringComparer.Ordinal).ThenBy(p => p.Id)
-            .Select(p => new AlertItem($"assignment:{p.Id:N}", p.PrincipalId, names.Principal(p.PrincipalId), p.RoleId, names.Role(p.RoleId), p.Scope, p.Id,
+            .Select(p => names.Assignment(p.Id, p.PrincipalId, p.RoleId, p.Scope,
                 $"{people} of {everyone} administrators are permanent")).ToList();
         return new Finding(AlertType.TooManyPermanentAdministrators, [.. items.Take(SecurityAlert.MaxItemsKept)], items.Count);
     }
@@ -222,7 +222,7 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
         var kept = await stale.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Take(SecurityAlert.MaxItemsKept)
             .Select(e => new { e.Id, e.PrincipalId, e.RoleId, e.Scope, e.StartsAt }).ToListAsync(ct);
         var names = await NamesAsync(kept.Select(k => k.PrincipalId), kept.Select(k => k.RoleId), ct);
-        var items = kept.Select(k => new AlertItem($"assignment:{k.Id:N}", k.PrincipalId, names.Principal(k.PrincipalId), k.RoleId, names.Role(k.RoleId), k.Scope, k.Id,
+        var items = kept.Select(k => names.Assignment(k.Id, k.PrincipalId, k.RoleId, k.Scope,
             $"eligible since {k.StartsAt.UtcDateTime:yyyy-MM-dd}, not activated in {(int)settings.StaleEligibilityAfter.TotalDays} days")).ToList();
         return new Finding(AlertType.StaleEligibility, items, count);
     }
@@ -267,7 +267,7 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
         var kept = await standing.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).Take(SecurityAlert.MaxItemsKept)
             .Select(a => new { a.Id, a.PrincipalId, a.RoleId, a.Scope, a.EndsAt }).ToListAsync(ct);
         var names = await NamesAsync(kept.Select(k => k.PrincipalId), kept.Select(k => k.RoleId), ct);
-        var items = kept.Select(k => new AlertItem($"assignment:{k.Id:N}", k.PrincipalId, names.Principal(k.PrincipalId), k.RoleId, names.Role(k.RoleId), k.Scope, k.Id,
+        var items = kept.Select(k => names.Assignment(k.Id, k.PrincipalId, k.RoleId, k.Scope,
             k.EndsAt is { } end ? $"active until {end.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "permanently active")).ToList();
         return new Finding(AlertType.StandingAdministratorAssignments, items, count);
     }
@@ -302,6 +302,10 @@ public sealed class AlertEvaluator(ChangeSets changes, TimeProvider time)
         public string? Principal(Guid id) => Principals.GetValueOrDefault(id);
 
         public string? Role(Guid id) => Roles.GetValueOrDefault(id);
+
+        /// <summary>An item about one assignment, with its holder's and role's names.</summary>
+        public AlertItem Assignment(Guid id, Guid principalId, Guid roleId, string scope, string detail) =>
+            new($"assignment:{id:N}", principalId, Principal(principalId), roleId, Role(roleId), scope, id, detail);
     }
 }
 

@@ -21,10 +21,11 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
 {
     public const int RecentActivationsShown = 5;
 
-    private static readonly Guid[] AdministratorRoles =
-        [BuiltInRoles.IdOf(BuiltInRole.ElevateAdministrator), BuiltInRoles.IdOf(BuiltInRole.PrivilegedRoleAdministrator)];
+    /// <summary>Elevate's administrators: the roles that manage assignments (Elevate and Privileged Role Administrator).</summary>
+    private static readonly Guid[] AdministratorRoles = BuiltInRoles.Granting(Permission.ManageAssignments);
 
-    private static readonly Guid[] AlertReaderRoles = [.. AdministratorRoles, BuiltInRoles.IdOf(BuiltInRole.Auditor)];
+    /// <summary>Who may read alerts (those two and Auditor).</summary>
+    private static readonly Guid[] AlertReaderRoles = BuiltInRoles.Granting(Permission.ReadAudit);
 
     public async Task BeforeCommitAsync(ChangeSet cs, CancellationToken ct)
     {
@@ -107,7 +108,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         private readonly HashSet<Guid> _approvedHere = [];
         private readonly Dictionary<Guid, string?> _roles = [];
         private readonly Dictionary<Guid, List<Person>> _members = [];
-        private List<Person>? _admins;
+        private readonly Dictionary<(Guid[] Roles, bool RootOnly), IReadOnlyList<Person>> _holders = [];
 
         private ElevateDbContext Db => cs.Db;
 
@@ -169,7 +170,8 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 // The stage that was waiting is settled: its approvers who have not decided need not any more. Someone
                 // "decided" it only when a decision settled it, not when it timed out, was canceled or revoked.
                 var byDecision = r.Status is RequestStatus.PendingApproval or RequestStatus.Denied or RequestStatus.Scheduled or RequestStatus.Provisioned;
-                var decider = byDecision ? await LastDeciderAsync(r.Id, wasStage, ct) : null;
+                var decisions = await DecisionsAsync(r.Id, wasStage, ct);
+                var decider = byDecision ? decisions.MaxBy(d => d.DecidedAt)?.ApproverName : null;
                 var why = r.Status switch
                 {
                     RequestStatus.PendingApproval => $"Stage {wasStage} was approved.",
@@ -180,10 +182,9 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                     _ => "It was approved.",
                 };
                 var settled = await FactsAsync(r, ct) with { DecidedBy = decider, Reason = why, Stage = wasStage, Stages = plan.Stages.Count };
-                var deciders = await DecidersAsync(r.Id, wasStage, ct);
                 var stage = plan.Stages[wasStage - 1];
                 var asked = await StageApproversAsync(r, stage, ApprovalRules.IsEscalated(stage, wasStageStartedAt ?? r.CreatedAt, cs.Now), ct);
-                var undecided = asked.Where(p => !deciders.Contains(p.Id)).ToList();
+                var undecided = asked.Where(p => decisions.All(d => d.ApproverId != p.Id)).ToList();
                 await AddAsync(new Notice(NotificationEvent.AlreadyDecided, false, settled), r.RoleId, r.Scope, s => s.Activated.Approvers, undecided, "approver", ct, channels: false);
 
                 if (r.Status is RequestStatus.Canceled or RequestStatus.Revoked && cs.Actor.PrincipalId != Requester(r))
@@ -252,24 +253,12 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             Channels(notice, except: null);
             if (options.EmailEnabled)
             {
-                foreach (var reader in (await AlertReadersAsync(ct)).Take(options.MaxRecipientsPerAudience))
+                // Those who may read alerts: holders at '/' of the roles that grant reading them.
+                foreach (var reader in (await HoldersAsync(AlertReaderRoles, rootOnly: true, ct)).Take(options.MaxRecipientsPerAudience))
                 {
                     Email(notice, reader, "admin", actionFor: null);
                 }
             }
-        }
-
-        /// <summary>
-        /// Who hears of alerts: those who may read them, i.e. holders at '/' (eligible or active, directly or through a
-        /// group) of Elevate Administrator, Privileged Role Administrator or Auditor: the security audience.
-        /// </summary>
-        private async Task<IReadOnlyList<Person>> AlertReadersAsync(CancellationToken ct)
-        {
-            var holders = await Db.Assignments.AsNoTracking()
-                .Where(a => AlertReaderRoles.Contains(a.RoleId) && a.Scope == "/" && a.Origin != AssignmentOrigin.Activation
-                    && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
-                .Select(a => a.PrincipalId).Distinct().ToListAsync(ct);
-            return [.. (await PeopleAsync(holders, ct)).Where(p => p.Enabled && p.Kind == PrincipalKind.User).DistinctBy(p => p.Id)];
         }
 
         public async Task DeliveryFailedAsync(OutboxMessage failed, CancellationToken ct)
@@ -415,8 +404,8 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 var plan = ApprovalPlan.FromJson(r.ApprovalPlan!);
                 var stage = plan.Stages[r.ApprovalStage - 1];
                 var before = (await StageApproversAsync(r, stage, escalated: false, ct)).Select(p => p.Id).ToHashSet();
-                var deciders = await DecidersAsync(r.Id, r.ApprovalStage, ct);
-                var added = (await StageApproversAsync(r, stage, escalated: true, ct)).Where(p => !before.Contains(p.Id) && !deciders.Contains(p.Id)).ToList();
+                var decisions = await DecisionsAsync(r.Id, r.ApprovalStage, ct);
+                var added = (await StageApproversAsync(r, stage, escalated: true, ct)).Where(p => !before.Contains(p.Id) && decisions.All(d => d.ApproverId != p.Id)).ToList();
                 var facts = await FactsAsync(r, ct) with
                 {
                     Stage = r.ApprovalStage,
@@ -555,7 +544,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 EndsAt = r.EndsAt,
                 Duration = r.Duration ?? (r.StartsAt is { } s && r.EndsAt is { } e ? e - s : null),
                 Justification = r.Justification,
-                Ticket = r.TicketNumber is null ? null : r.TicketSystem is null ? r.TicketNumber : $"{r.TicketSystem} {r.TicketNumber}",
+                Ticket = Ticket(r),
                 Reason = r.StatusReason,
             };
         }
@@ -580,7 +569,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 EndsAt = a.EndsAt,
                 Duration = a.EndsAt - a.StartsAt,
                 Justification = r?.Justification,
-                Ticket = r?.TicketNumber is null ? null : r.TicketSystem is null ? r.TicketNumber : $"{r.TicketSystem} {r.TicketNumber}",
+                Ticket = r is null ? null : Ticket(r),
             };
         }
 
@@ -634,18 +623,22 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         }
 
         /// <summary>Holders (eligible or active, directly or through a group) of Elevate's administrative roles.</summary>
-        private async Task<IReadOnlyList<Person>> AdminsAsync(CancellationToken ct)
+        private Task<IReadOnlyList<Person>> AdminsAsync(CancellationToken ct) => HoldersAsync(AdministratorRoles, rootOnly: false, ct);
+
+        /// <summary>The enabled users holding any of <paramref name="roles"/> (eligible or active, directly or through a group).</summary>
+        private async Task<IReadOnlyList<Person>> HoldersAsync(Guid[] roles, bool rootOnly, CancellationToken ct)
         {
-            if (_admins is null)
+            if (!_holders.TryGetValue((roles, rootOnly), out var people))
             {
                 var holders = await Db.Assignments.AsNoTracking()
-                    .Where(a => AdministratorRoles.Contains(a.RoleId) && a.Origin != AssignmentOrigin.Activation
+                    .Where(a => roles.Contains(a.RoleId) && (!rootOnly || a.Scope == "/") && a.Origin != AssignmentOrigin.Activation
                         && (a.Status == AssignmentStatus.Scheduled || a.Status == AssignmentStatus.Active))
                     .Select(a => a.PrincipalId).Distinct().ToListAsync(ct);
-                _admins = [.. (await PeopleAsync(holders, ct)).Where(p => p.Enabled && p.Kind == PrincipalKind.User).DistinctBy(p => p.Id)];
+                people = [.. (await PeopleAsync(holders, ct)).Where(p => p.Enabled && p.Kind == PrincipalKind.User).DistinctBy(p => p.Id)];
+                _holders[(roles, rootOnly)] = people;
             }
 
-            return _admins;
+            return people;
         }
 
         /// <summary>The named principals as people: users as themselves, groups as their enabled user members.</summary>
@@ -706,18 +699,16 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             }
         }
 
-        private async Task<HashSet<Guid>> DecidersAsync(Guid requestId, int stage, CancellationToken ct)
+        /// <summary>The decisions on one stage: those stored, and those this change set adds.</summary>
+        private async Task<IReadOnlyList<ApprovalDecision>> DecisionsAsync(Guid requestId, int stage, CancellationToken ct)
         {
-            var stored = await Db.ApprovalDecisions.AsNoTracking().Where(d => d.RequestId == requestId && d.Stage == stage).Select(d => d.ApproverId).ToListAsync(ct);
-            return [.. stored, .. Db.ApprovalDecisions.Local.Where(d => d.RequestId == requestId && d.Stage == stage).Select(d => d.ApproverId)];
+            var stored = await Db.ApprovalDecisions.AsNoTracking().Where(d => d.RequestId == requestId && d.Stage == stage).ToListAsync(ct);
+            return [.. stored, .. Db.ApprovalDecisions.Local.Where(d => d.RequestId == requestId && d.Stage == stage && stored.All(x => x.Id != d.Id))];
         }
 
-        private async Task<string?> LastDeciderAsync(Guid requestId, int stage, CancellationToken ct) =>
-            Db.ApprovalDecisions.Local.Where(d => d.RequestId == requestId && d.Stage == stage).OrderByDescending(d => d.DecidedAt).Select(d => d.ApproverName).FirstOrDefault()
-            ?? await Db.ApprovalDecisions.AsNoTracking().Where(d => d.RequestId == requestId && d.Stage == stage).OrderByDescending(d => d.DecidedAt)
-                .Select(d => d.ApproverName).FirstOrDefaultAsync(ct);
-
         private static Guid Requester(AssignmentRequest r) => r.RequestedById ?? r.PrincipalId;
+
+        private static string? Ticket(AssignmentRequest r) => r.TicketNumber is null ? null : r.TicketSystem is null ? r.TicketNumber : $"{r.TicketSystem} {r.TicketNumber}";
 
         private static async Task<T?> FindAsync<T>(DbSet<T> set, Guid id, CancellationToken ct)
             where T : class => await set.FindAsync([id], ct);

@@ -54,6 +54,9 @@ public static class BuiltInRoles
         BuiltInRole.AccessChecker => permission is Permission.CheckOthers,
     };
 
+    /// <summary>The ids of the built-in roles that grant <paramref name="permission"/>.</summary>
+    public static Guid[] Granting(Permission permission) => [.. All.Where(r => Grants(r, permission)).Select(IdOf)];
+
     public static BuiltInRole? FromId(Guid id)
     {
         foreach (var role in All)

@@ -23,7 +23,7 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
 
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Wakeup _wake = new();
     private readonly object _passLock = new();
     private TaskCompletionSource<SchedulerPass> _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -37,17 +37,7 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
     public void Dispose() => _wake.Dispose();
 
     /// <summary>Wakes the loop to look again at what is due next.</summary>
-    public void Poke()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already poked; one wake-up covers any number of pokes.
-        }
-    }
+    public void Poke() => _wake.Poke();
 
     /// <summary>Completes with the first pass (the last one, or a later one) that satisfies <paramref name="condition"/>.</summary>
     public async Task<SchedulerPass> WaitForPassAsync(Func<SchedulerPass, bool> condition, CancellationToken ct)
@@ -95,7 +85,7 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
                 sleep = RetryAfterFailure;
             }
 
-            await SleepAsync(sleep, stop);
+            await _wake.SleepAsync(sleep, time, stop);
         }
     }
 
@@ -150,16 +140,6 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
         }
 
         return pass;
-    }
-
-    private async Task SleepAsync(TimeSpan sleep, CancellationToken stop)
-    {
-        using var wakeOrStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var timer = Task.Delay(sleep, time, wakeOrStop.Token);
-        var poke = _wake.WaitAsync(wakeOrStop.Token);
-        await Task.WhenAny(timer, poke);
-        await wakeOrStop.CancelAsync();
-        await Task.WhenAll(timer, poke).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private static TimeSpan Clamp(TimeSpan delay) => delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxSleep ? MaxSleep : delay;

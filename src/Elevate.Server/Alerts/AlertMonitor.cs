@@ -1,4 +1,5 @@
 using Elevate.Core.Alerts;
+using Elevate.Core.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Elevate.Server.Alerts;
@@ -11,26 +12,16 @@ namespace Elevate.Server.Alerts;
 public sealed class AlertMonitor(IServiceScopeFactory scopes, IOptions<Hosting.ElevateOptions> options, TimeProvider time, ILogger<AlertMonitor> logger)
     : BackgroundService
 {
-    private readonly SemaphoreSlim _poke = new(0, 1);
+    private readonly Wakeup _wake = new();
 
     /// <summary>How long after a change the evaluation runs, so a burst of changes is evaluated once.</summary>
     public static readonly TimeSpan Gather = TimeSpan.FromSeconds(5);
 
-    public void Poke()
-    {
-        try
-        {
-            _poke.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // One pending poke covers any number.
-        }
-    }
+    public void Poke() => _wake.Poke();
 
     public override void Dispose()
     {
-        _poke.Dispose();
+        _wake.Dispose();
         base.Dispose();
     }
 
@@ -58,7 +49,8 @@ public sealed class AlertMonitor(IServiceScopeFactory scopes, IOptions<Hosting.E
         {
             try
             {
-                var poked = await WaitAsync(settings.EvaluationInterval, stoppingToken);
+                var poked = await _wake.SleepAsync(settings.EvaluationInterval, time, stoppingToken);
+                stoppingToken.ThrowIfCancellationRequested();
                 if (poked)
                 {
                     var wait = Gather;
@@ -79,18 +71,6 @@ public sealed class AlertMonitor(IServiceScopeFactory scopes, IOptions<Hosting.E
                 return;
             }
         }
-    }
-
-    private async Task<bool> WaitAsync(TimeSpan interval, CancellationToken stop)
-    {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var timer = Task.Delay(interval, time, either.Token);
-        var poke = _poke.WaitAsync(either.Token);
-        var first = await Task.WhenAny(timer, poke);
-        await either.CancelAsync();
-        await Task.WhenAll(timer, poke).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        stop.ThrowIfCancellationRequested();
-        return first == poke && poke.IsCompletedSuccessfully;
     }
 
     private async Task EvaluateAsync(CancellationToken ct)

@@ -3,6 +3,7 @@ using Elevate.Core.Audit;
 using Elevate.Core.Common;
 using Elevate.Core.Notifications;
 using Elevate.Core.Persistence;
+using Elevate.Core.Scheduling;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -36,24 +37,14 @@ public sealed class OutboxDispatcher(
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : IDisposable
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Wakeup _wake = new();
     private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     private NotificationsOptions.DispatcherOptions Settings => options.Value.Notifications.Dispatcher;
 
     public void Dispose() => _wake.Dispose();
 
-    public void Poke()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already awake or about to be.
-        }
-    }
+    public void Poke() => _wake.Poke();
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -77,7 +68,7 @@ public sealed class OutboxDispatcher(
 
             if (sleep > TimeSpan.Zero)
             {
-                await SleepAsync(sleep, stop);
+                await _wake.SleepAsync(sleep, time, stop);
             }
         }
     }
@@ -397,21 +388,19 @@ public sealed class OutboxDispatcher(
         var wait = due - time.GetUtcNow();
         return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : wait < max ? wait : max;
     }
-
-    private async Task SleepAsync(TimeSpan sleep, CancellationToken stop)
-    {
-        using var wakeOrStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var timer = Task.Delay(sleep, time, wakeOrStop.Token);
-        var poke = _wake.WaitAsync(wakeOrStop.Token);
-        await Task.WhenAny(timer, poke);
-        await wakeOrStop.CancelAsync();
-        await Task.WhenAll(timer, poke).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
 }
 
-/// <summary>Runs the dispatcher in this instance (every instance may; claims keep them apart).</summary>
+/// <summary>
+/// Runs the dispatcher in this instance (every instance may; claims keep them apart). An instance with no mail server
+/// and no endpoint configured has nothing it could deliver, so it does not look for messages after every commit.
+/// </summary>
 public sealed class OutboxDispatcherService(OutboxDispatcher dispatcher, IOptions<Hosting.ElevateOptions> options) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        options.Value.Notifications.Dispatcher.Enabled ? dispatcher.RunAsync(stoppingToken) : Task.CompletedTask;
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var notifications = options.Value.Notifications;
+        return notifications.Dispatcher.Enabled && (notifications.Smtp.Enabled || notifications.Routes().Any())
+            ? dispatcher.RunAsync(stoppingToken)
+            : Task.CompletedTask;
+    }
 }
