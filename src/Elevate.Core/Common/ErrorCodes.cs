@@ -52,6 +52,8 @@ public static class ErrorCodes
     public const string RequestNotFound = "request_not_found";
     public const string MessageNotFound = "message_not_found";
     public const string AlertNotFound = "alert_not_found";
+    public const string ReviewNotFound = "review_not_found";
+    public const string ReviewItemNotFound = "review_item_not_found";
     public const string TokenNotFound = "token_not_found";
     public const string AuditEventNotFound = "audit_event_not_found";
     public const string SettingsNotFound = "settings_not_found";
@@ -102,6 +104,11 @@ public static class ErrorCodes
     public const string NoPossibleApprover = "no_possible_approver";
     public const string ChannelNotConfigured = "channel_not_configured";
     public const string NoFix = "no_fix";
+    public const string ReviewNotInProgress = "review_not_in_progress";
+    public const string ReviewNotClosed = "review_not_closed";
+    public const string ReviewStopped = "review_stopped";
+    public const string NotAReviewer = "not_a_reviewer";
+    public const string ReasonRequired = "reason_required";
 
     // Warnings (returned with a successful answer, never as an error).
     public const string ApprovalStageUnreachable = "approval_stage_unreachable";

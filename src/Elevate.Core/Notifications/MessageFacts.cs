@@ -83,6 +83,18 @@ public sealed record MessageFacts
 
     public string? HowToFix { get; init; }
 
+    /// <summary>For an access review: the instance, the review's name and number, and (for a reviewer) how many items wait for them.</summary>
+    public Guid? ReviewInstanceId { get; init; }
+
+    public string? Review { get; init; }
+
+    public int? InstanceNumber { get; init; }
+
+    public int? Pending { get; init; }
+
+    /// <summary>For a closed review instance: what its items came to.</summary>
+    public ReviewResults? Results { get; init; }
+
     /// <summary>For a delivery failure: what could not be delivered, where, and why.</summary>
     public FailedDelivery? Failed { get; init; }
 
@@ -94,6 +106,8 @@ public sealed record MessageFacts
     public static MessageFacts FromJson(string json) =>
         JsonSerializer.Deserialize<MessageFacts>(json, ElevateJson.Options) ?? throw new InvalidOperationException("A message's facts are empty.");
 }
+
+public sealed record ReviewResults(int Items, int Approved, int Denied, int NotReviewed, int ByDefault, int ToRemove, int AlreadyGone, bool AutoApply);
 
 public sealed record PastActivation(DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string? Justification, string? Scope);
 

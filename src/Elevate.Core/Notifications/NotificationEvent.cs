@@ -59,6 +59,15 @@ public enum NotificationEvent
 
     /// <summary>A security alert was raised (or reopened): to administrators.</summary>
     AlertRaised,
+
+    /// <summary>An access review instance started: to its reviewers, with a link to their items.</summary>
+    ReviewStarted,
+
+    /// <summary>An access review instance ends soon: to reviewers who still have items to decide.</summary>
+    ReviewReminder,
+
+    /// <summary>An access review instance closed: to its owner, with the results.</summary>
+    ReviewClosed,
 }
 
 /// <summary>Facts about events that do not depend on any one message.</summary>
@@ -71,7 +80,8 @@ public static class NotificationEvents
     public static bool IsCritical(NotificationEvent e, TimeSpan? remaining = null) => e switch
     {
         NotificationEvent.ApprovalRequested or NotificationEvent.ApprovalEscalated or NotificationEvent.Denied or NotificationEvent.TimedOut
-            or NotificationEvent.Withdrawn or NotificationEvent.Removed or NotificationEvent.DeliveryFailed or NotificationEvent.Test => true,
+            or NotificationEvent.Withdrawn or NotificationEvent.Removed or NotificationEvent.DeliveryFailed or NotificationEvent.Test
+            or NotificationEvent.ReviewStarted or NotificationEvent.ReviewReminder => true,
         NotificationEvent.ExpiringSoon => remaining is { } left && left <= TimeSpan.FromDays(1),
         _ => false,
     };
@@ -98,6 +108,9 @@ public static class NotificationEvents
         NotificationEvent.Test => "test",
         NotificationEvent.Digest => "digest",
         NotificationEvent.AlertRaised => "alert-raised",
+        NotificationEvent.ReviewStarted => "review-started",
+        NotificationEvent.ReviewReminder => "review-reminder",
+        NotificationEvent.ReviewClosed => "review-closed",
     };
 
     public static bool TryParse(string name, out NotificationEvent e)

@@ -152,6 +152,9 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 case "alert.raised" or "alert.reopened":
                     await FromAlertAsync(record, ct);
                     break;
+                case "review.started" or "review.reminder" or "review.closed":
+                    await FromReviewAsync(record, ct);
+                    break;
             }
         }
 
@@ -258,6 +261,105 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 {
                     Email(notice, reader, "admin", actionFor: null);
                 }
+            }
+        }
+
+        /// <summary>
+        /// An access review instance started (to each reviewer, with how many items wait for them), ends soon (to
+        /// reviewers who still have items to decide) or closed (to its owner, with the results).
+        /// </summary>
+        private async Task FromReviewAsync(AuditRecord record, CancellationToken ct)
+        {
+            using var details = System.Text.Json.JsonDocument.Parse(record.Details ?? "{}");
+            if (!details.RootElement.TryGetProperty("instanceId", out var idProperty) || !idProperty.TryGetGuid(out var instanceId))
+            {
+                return;
+            }
+
+            var instance = Db.ReviewInstances.Local.FirstOrDefault(i => i.Id == instanceId)
+                ?? await Db.ReviewInstances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
+            var review = instance is null ? null : Db.AccessReviews.Local.FirstOrDefault(r => r.Id == instance.ReviewId)
+                ?? await Db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == instance.ReviewId, ct);
+            if (instance is null || review is null)
+            {
+                return;
+            }
+
+            var e = record.Action switch
+            {
+                "review.started" => NotificationEvent.ReviewStarted,
+                "review.reminder" => NotificationEvent.ReviewReminder,
+                _ => NotificationEvent.ReviewClosed,
+            };
+            var critical = NotificationEvents.IsCritical(e);
+            var facts = new MessageFacts
+            {
+                Event = e,
+                Critical = critical,
+                OccurredAt = cs.Now,
+                Actor = cs.Actor.Name,
+                ReviewInstanceId = instance.Id,
+                Review = review.Name,
+                InstanceNumber = instance.Number,
+                ItemCount = instance.ItemCount,
+                DecideBy = instance.EndsAt,
+            };
+            if (e == NotificationEvent.ReviewClosed)
+            {
+                var items = Db.ReviewItems.Local.Where(i => i.InstanceId == instance.Id).ToList();
+                facts = facts with
+                {
+                    DecideBy = null,
+                    Results = new ReviewResults(items.Count, items.Count(i => i.Result == Reviews.ReviewResult.Approved), items.Count(i => i.Result == Reviews.ReviewResult.Denied),
+                        items.Count(i => i.Result == Reviews.ReviewResult.NotReviewed), items.Count(i => i.ResultIsDefault),
+                        items.Count(i => i.Outcome == Reviews.ReviewOutcome.Pending), items.Count(i => i.Outcome == Reviews.ReviewOutcome.AlreadyGone), instance.ApplyAt is not null),
+                };
+                var notice = new Notice(e, critical, facts);
+                Channels(notice, except: null);
+                if (options.EmailEnabled)
+                {
+                    foreach (var owner in await PeopleAsync([review.OwnerId], ct, expandGroups: false))
+                    {
+                        if (owner.Enabled)
+                        {
+                            Email(notice, owner, "owner", actionFor: null);
+                        }
+                    }
+                }
+
+                return;
+            }
+
+            // Who has items waiting now: the reviewers of each undecided item's current stage (a group: its members).
+            var rows = e == NotificationEvent.ReviewStarted
+                ? Db.ReviewItemReviewers.Local.Where(r => r.InstanceId == instance.Id && r.Stage == 1).Select(r => (r.ItemId, r.ReviewerId)).ToList()
+                : (await (from r in Db.ReviewItemReviewers.AsNoTracking()
+                          join i in Db.ReviewItems.AsNoTracking() on r.ItemId equals i.Id
+                          where r.InstanceId == instance.Id && r.Stage == i.Stage && i.Decision == null
+                          select new { r.ItemId, r.ReviewerId }).ToListAsync(ct)).Select(r => (r.ItemId, r.ReviewerId)).ToList();
+            var pending = new Dictionary<Guid, (Person Person, HashSet<Guid> Items)>();
+            foreach (var group in rows.GroupBy(r => r.ReviewerId))
+            {
+                foreach (var person in await PeopleAsync([group.Key], ct))
+                {
+                    if (!pending.TryGetValue(person.Id, out var entry))
+                    {
+                        pending[person.Id] = entry = (person, []);
+                    }
+
+                    entry.Items.UnionWith(group.Select(g => g.ItemId));
+                }
+            }
+
+            Channels(new Notice(e, critical, facts), except: null);
+            if (!options.EmailEnabled)
+            {
+                return;
+            }
+
+            foreach (var (person, items) in pending.Values.OrderBy(p => p.Person.Name, StringComparer.Ordinal))
+            {
+                Email(new Notice(e, critical, facts with { Pending = items.Count }), person, "reviewer", actionFor: null);
             }
         }
 
@@ -484,7 +586,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
         {
             // One message per event and destination, whichever audiences it reached it through; approvers' copies
             // (with links) are planned first, so they are the ones kept.
-            if (!_sent.Add((notice.Event, notice.Facts.RequestId ?? notice.Facts.AlertId, notice.Facts.AssignmentId, channel + ":" + destination.ToLowerInvariant())))
+            if (!_sent.Add((notice.Event, notice.Facts.RequestId ?? notice.Facts.AlertId ?? notice.Facts.ReviewInstanceId, notice.Facts.AssignmentId, channel + ":" + destination.ToLowerInvariant())))
             {
                 return;
             }

@@ -64,6 +64,16 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
 
     public DbSet<Alerts.AlertSettingsRecord> AlertSettings => Set<Alerts.AlertSettingsRecord>();
 
+    public DbSet<Reviews.AccessReview> AccessReviews => Set<Reviews.AccessReview>();
+
+    public DbSet<Reviews.ReviewInstance> ReviewInstances => Set<Reviews.ReviewInstance>();
+
+    public DbSet<Reviews.ReviewItem> ReviewItems => Set<Reviews.ReviewItem>();
+
+    public DbSet<Reviews.ReviewItemReviewer> ReviewItemReviewers => Set<Reviews.ReviewItemReviewer>();
+
+    public DbSet<Reviews.ReviewDecision> ReviewDecisions => Set<Reviews.ReviewDecision>();
+
     public DbSet<Notifications.OutboxMessage> OutboxMessages => Set<Notifications.OutboxMessage>();
 
     public DbSet<Notifications.DeliveryAttempt> DeliveryAttempts => Set<Notifications.DeliveryAttempt>();
@@ -318,6 +328,63 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.Property(a => a.DismissReason).HasMaxLength(500);
             e.Property(a => a.Version).IsConcurrencyToken();
             e.HasIndex(a => new { a.Status, a.Type });
+        });
+
+        modelBuilder.Entity<Reviews.AccessReview>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Name).HasMaxLength(100);
+            e.Property(r => r.NormalizedName).HasMaxLength(100);
+            e.HasIndex(r => r.NormalizedName).IsUnique();
+            e.Property(r => r.Description).HasMaxLength(1000);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.HasIndex(r => new { r.Status, r.NextStartAt });
+            e.HasOne<Principal>().WithMany().HasForeignKey(r => r.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Reviews.ReviewInstance>(e =>
+        {
+            e.HasKey(i => i.Id);
+            e.Property(i => i.Version).IsConcurrencyToken();
+            e.HasIndex(i => new { i.ReviewId, i.Number }).IsUnique();
+            e.HasIndex(i => new { i.Status, i.EndsAt });
+            e.HasIndex(i => i.ReminderAt);
+            e.HasIndex(i => i.ApplyAt);
+            e.HasOne<Reviews.AccessReview>().WithMany().HasForeignKey(i => i.ReviewId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Reviews.ReviewItem>(e =>
+        {
+            e.HasKey(i => i.Id);
+            e.Property(i => i.PrincipalName).HasMaxLength(100);
+            e.Property(i => i.ViaGroupName).HasMaxLength(100);
+            e.Property(i => i.RoleName).HasMaxLength(100);
+            e.Property(i => i.Scope).HasMaxLength(ScopePath.MaxLength);
+            e.Property(i => i.RecommendationReason).HasMaxLength(200);
+            e.Property(i => i.DecidedByName).HasMaxLength(100);
+            e.Property(i => i.DecisionReason).HasMaxLength(500);
+            e.Property(i => i.OutcomeDetail).HasMaxLength(1000);
+            e.Property(i => i.Version).IsConcurrencyToken();
+            e.HasIndex(i => new { i.InstanceId, i.Id });
+            e.HasIndex(i => i.AssignmentId);
+            e.HasOne<Reviews.ReviewInstance>().WithMany().HasForeignKey(i => i.InstanceId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Reviews.ReviewItemReviewer>(e =>
+        {
+            e.HasKey(r => new { r.ItemId, r.Stage, r.ReviewerId });
+            e.HasIndex(r => new { r.ReviewerId, r.InstanceId });
+            e.HasOne<Reviews.ReviewItem>().WithMany().HasForeignKey(r => r.ItemId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Reviews.ReviewDecision>(e =>
+        {
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Reason).HasMaxLength(500);
+            e.Property(d => d.ReviewerName).HasMaxLength(100);
+            e.HasIndex(d => new { d.ItemId, d.Stage }).IsUnique();
+            e.HasIndex(d => new { d.InstanceId, d.ReviewerId });
+            e.HasOne<Reviews.ReviewItem>().WithMany().HasForeignKey(d => d.ItemId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<Alerts.AlertSettingsRecord>(e =>

@@ -122,6 +122,25 @@ public sealed class GrantScheduler(IServiceScopeFactory scopes, TimeProvider tim
                     break;
                 }
             }
+
+            // Access reviews: instances to start, remind, close and apply. Each step re-checks under the lock.
+            if (scope.ServiceProvider.GetService<Reviews.ReviewRunner>() is { } reviews)
+            {
+                var reviewDue = await reviews.NextDueAsync(ct);
+                if (reviewDue is { } due && due <= checkedAt)
+                {
+                    var done = await reviews.RunDueAsync(checkedAt, ct);
+                    if (done.Total > 0)
+                    {
+                        logger.LogInformation("Access reviews: {Started} instances started, {Reminded} reminders, {Closed} closed, {Applied} applied.",
+                            done.Started, done.Reminded, done.Closed, done.Applied);
+                    }
+
+                    reviewDue = await reviews.NextDueAsync(ct);
+                }
+
+                nextDue = reviewDue is { } r && (nextDue is null || r < nextDue) ? r : nextDue;
+            }
         }
 
         if (started + expired > 0)

@@ -22,6 +22,7 @@ using Elevate.Server.Notifications;
 using Elevate.Server.Portal;
 using Elevate.Server.Principals;
 using Elevate.Server.Requests;
+using Elevate.Server.Reviews;
 using Elevate.Server.Roles;
 using Elevate.Server.Tokens;
 using Microsoft.AspNetCore.Authentication;
@@ -90,6 +91,8 @@ public static class ElevateHost
         services.AddScoped<Elevate.Core.Notifications.NoticeBackfill>();
         services.AddScoped<Elevate.Core.Alerts.AlertEvaluator>();
         services.AddScoped<Elevate.Core.Alerts.AlertService>();
+        services.AddScoped<Elevate.Core.Reviews.ReviewRunner>();
+        services.AddScoped<Elevate.Core.Reviews.ReviewService>();
         services.AddSingleton<Alerts.AlertMonitor>();
         services.AddSingleton<Notifications.MessageRenderer>();
         services.AddSingleton<Notifications.ActionLinks>();
@@ -244,6 +247,7 @@ public static class ElevateHost
         api.MapAudit();
         api.MapNotifications();
         api.MapAlerts();
+        api.MapReviews();
         api.MapSystem();
         return app;
     }

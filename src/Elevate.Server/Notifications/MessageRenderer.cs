@@ -69,9 +69,26 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
             }
         }
 
+        Add("Review", f.Review is null ? null : $"{f.Review} #{f.InstanceNumber}");
+        Add("Items waiting for you", f.Pending?.ToString(CultureInfo.InvariantCulture));
+        if (f.Results is { } results)
+        {
+            Add("Items", results.Items.ToString(CultureInfo.InvariantCulture));
+            Add("Approved", results.Approved.ToString(CultureInfo.InvariantCulture));
+            Add("Denied", results.Denied.ToString(CultureInfo.InvariantCulture));
+            Add("Not reviewed", results.NotReviewed.ToString(CultureInfo.InvariantCulture));
+            Add("Results by default", results.ByDefault.ToString(CultureInfo.InvariantCulture));
+            Add("Access to remove", results.ToRemove.ToString(CultureInfo.InvariantCulture));
+            Add("Ended during the review", results.AlreadyGone.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            Add("Items", f.Review is null ? null : f.ItemCount?.ToString(CultureInfo.InvariantCulture));
+        }
+
         Add("Alert", f.Alert);
         Add("Severity", f.Severity);
-        Add("Items found", f.ItemCount?.ToString(CultureInfo.InvariantCulture));
+        Add("Items found", f.Alert is null ? null : f.ItemCount?.ToString(CultureInfo.InvariantCulture));
         Add(f.Event == NotificationEvent.ApprovalRequested || f.Event == NotificationEvent.ApprovalEscalated ? "Requester" : "Who", f.Principal);
         Add("Role", f.Role);
         Add("Scope", f.Scope);
@@ -82,7 +99,7 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
         Add("Justification", f.Justification);
         Add("Ticket", f.Ticket);
         Add("Stage", f.Stage is { } s ? $"{s} of {f.Stages}" : null);
-        Add("Decide by", Time(f.DecideBy));
+        Add(f.Review is null ? "Decide by" : "Ends", Time(f.DecideBy));
         Add("Decided by", f.DecidedBy);
         Add(f.Alert is null ? "Reason" : "Why it matters", f.Reason);
         Add("How to fix", f.HowToFix);
@@ -208,5 +225,13 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
         ["alert"] = f.Alert,
         ["severity"] = f.Severity,
         ["item_count"] = f.ItemCount,
+        ["review"] = f.Review,
+        ["instance_number"] = f.InstanceNumber,
+        ["pending"] = f.Pending,
+        ["approved"] = f.Results?.Approved,
+        ["denied"] = f.Results?.Denied,
+        ["not_reviewed"] = f.Results?.NotReviewed,
+        ["to_remove"] = f.Results?.ToRemove,
+        ["auto_apply"] = f.Results?.AutoApply,
     };
 }

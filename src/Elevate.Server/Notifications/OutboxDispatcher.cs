@@ -151,6 +151,12 @@ public sealed class OutboxDispatcher(
             return new MessageLinks(facts.Audience is "requester" ? $"{baseUrl}/roles" : page, null, null);
         }
 
+        if (facts.ReviewInstanceId is { } instanceId)
+        {
+            // Reviewers open their items; the owner (and channels) the instance's progress and results.
+            return new MessageLinks(facts.Audience == "reviewer" ? $"{baseUrl}/reviews/{instanceId}" : $"{baseUrl}/admin/reviews/instances/{instanceId}", null, null);
+        }
+
         return new MessageLinks(facts.Audience is "requester" or "assignee" ? $"{baseUrl}/roles" : $"{baseUrl}/", null, null);
     }
 
