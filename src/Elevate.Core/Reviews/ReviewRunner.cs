@@ -310,9 +310,22 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
         await using var cs = await changes.BeginAsync(actor, ct);
         var tracked = await cs.Db.ReviewInstances.FirstAsync(i => i.Id == instanceId, ct);
         var items = await cs.Db.ReviewItems.Where(i => i.InstanceId == instanceId).ToListAsync(ct);
+
+        // Under the lock, the removals this review's requests made are known for certain: an apply running at the same
+        // time may have made one that this apply then found gone.
+        var keys = outcomes.Keys.Select(Key).ToList();
+        var targets = items.Where(i => outcomes.ContainsKey(i.Id)).Select(i => (Guid?)i.AssignmentId).Distinct().ToList();
+        var made = await cs.Db.Requests.AsNoTracking()
+            .Where(r => targets.Contains(r.TargetAssignmentId) && keys.Contains(r.IdempotencyKey!) && r.Action == RequestAction.AdminRemove && r.Status == RequestStatus.Provisioned)
+            .Select(r => new { r.IdempotencyKey, r.Id }).ToListAsync(ct);
         foreach (var item in items)
         {
-            if (outcomes.TryGetValue(item.Id, out var outcome))
+            if (made.Find(m => m.IdempotencyKey == Key(item.Id)) is { } removal)
+            {
+                (item.Outcome, item.OutcomeDetail, item.RemovalRequestId) = (ReviewOutcome.Removed, null, removal.Id);
+            }
+            else if (outcomes.TryGetValue(item.Id, out var outcome)
+                && (item.Outcome is ReviewOutcome.Pending or ReviewOutcome.Failed || (outcome.Outcome == ReviewOutcome.Removed && item.Outcome == ReviewOutcome.AlreadyGone)))
             {
                 (item.Outcome, item.OutcomeDetail, item.RemovalRequestId) = (outcome.Outcome, outcome.Detail, outcome.RequestId ?? item.RemovalRequestId);
             }
@@ -321,7 +334,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
         }
 
         var failed = items.Count(i => i.Outcome == ReviewOutcome.Failed);
-        if (failed == 0 && tracked.Status == InstanceStatus.Closed)
+        if (items.All(i => i.Outcome is not (ReviewOutcome.Pending or ReviewOutcome.Failed)) && tracked.Status == InstanceStatus.Closed)
         {
             tracked.Status = InstanceStatus.Applied;
             tracked.AppliedAt = cs.Now;
@@ -351,8 +364,8 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
 
     private async Task<(ReviewOutcome, string?, Guid?)> RemoveAssignmentAsync(ReviewItem item, AccessReview review, ReviewInstance instance, Actor actor, CancellationToken ct)
     {
-        var key = $"access-review-item:{item.Id:N}";
-        var earlier = await changes.Db.Requests.AsNoTracking().Where(r => r.IdempotencyKey == key && r.Action == RequestAction.AdminRemove)
+        var key = Key(item.Id);
+        var earlier = await changes.Db.Requests.AsNoTracking().Where(r => r.TargetAssignmentId == item.AssignmentId && r.IdempotencyKey == key && r.Action == RequestAction.AdminRemove)
             .Select(r => new { r.Id, r.Status }).FirstOrDefaultAsync(ct);
         if (earlier is { Status: RequestStatus.Provisioned })
         {
@@ -429,6 +442,9 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
 
         return [.. items.Where(i => !open.Contains(i.AssignmentId) || (i.ViaGroupId is { } g && !memberships.Contains((g, i.PrincipalId)))).Select(i => i.Id)];
     }
+
+    /// <summary>The idempotency key of the removal an item's denial makes.</summary>
+    public static string Key(Guid itemId) => $"access-review-item:{itemId:N}";
 
     private Task<bool> IsOpenAsync(Guid assignmentId, CancellationToken ct) =>
         changes.Db.Assignments.AsNoTracking().AnyAsync(a => a.Id == assignmentId && (a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Scheduled), ct);

@@ -509,9 +509,11 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                 return new ElevateError(ErrorCodes.NotAReviewer, ErrorKind.Forbidden, $"You do not review {item.PrincipalName}'s {item.RoleName} at this stage.", $"items[{n}].itemId");
             }
 
+            // Self-review lets a principal review their own access, and only that; a fallback reviewer of a self-review
+            // stage (for a group) is bound by the same rule as any reviewer: not their own group's access.
             var self = definition.Stages[stage - 1].Reviewers == ReviewerKind.Self;
-            var own = item.PrincipalId == me || mine.Contains(item.PrincipalId) || (item.ViaGroupId is { } g && mine.Contains(g) && item.PrincipalKind == PrincipalKind.Group);
-            if (own && !self)
+            var own = item.PrincipalId == me || mine.Contains(item.PrincipalId);
+            if (own && !(self && item.PrincipalId == me))
             {
                 return new ElevateError(ErrorCodes.SelfApprovalForbidden, ErrorKind.Forbidden, "Nobody reviews their own access, except in a self-review.", $"items[{n}].itemId");
             }
@@ -754,20 +756,5 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
 
     private static string Iso(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
 
-    private static void Row(StringBuilder csv, params string?[] values)
-    {
-        csv.AppendJoin(',', values.Select(Field)).Append("\r\n");
-    }
-
-    /// <summary>RFC 4180 quoting; a leading =, +, - or @ is prefixed so a spreadsheet never runs a value as a formula.</summary>
-    private static string Field(string? value)
-    {
-        value ??= "";
-        if (value.Length > 0 && "=+-@\t\r".Contains(value[0]))
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-    }
+    private static void Row(StringBuilder csv, params string?[] values) => csv.Append(Csv.Row(values));
 }

@@ -43,22 +43,5 @@ public static class AuditExportWriter
 
     public static string JsonLine(AuditEvent e, JsonSerializerOptions options) => JsonSerializer.Serialize(AuditEventView.From(e), options) + "\n";
 
-    /// <summary>
-    /// Quotes a field when needed, and defuses text a spreadsheet would run as a formula (a leading =, +, - or @)
-    /// by prefixing an apostrophe: justifications are typed by requesters and must not execute in an auditor's tool.
-    /// </summary>
-    public static string Escape(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    public static string Escape(string? value) => Elevate.Core.Common.Csv.Escape(value);
 }
