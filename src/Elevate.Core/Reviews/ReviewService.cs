@@ -92,6 +92,11 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         };
         review.Write(definition);
         review.NextStartAt = ReviewRecurrence.NextStart(definition.Schedule, 0, null, cs.Now);
+        if (review.NextStartAt is null)
+        {
+            return ElevateError.Validation(ErrorCodes.InvalidValue, "schedule.startsAt", "Every instance of this schedule would already be over; start later.");
+        }
+
         cs.Db.AccessReviews.Add(review);
         cs.Audit(new AuditRecord("review.created")
         {
@@ -147,6 +152,17 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         review.Write(definition);
         var lastStart = await cs.Db.ReviewInstances.Where(i => i.ReviewId == id).MaxAsync(i => (DateTimeOffset?)i.StartsAt, ct);
         review.NextStartAt = ReviewRecurrence.NextStart(definition.Schedule, review.InstancesStarted, lastStart, cs.Now);
+        if (review.NextStartAt is null && review.InstancesStarted == 0)
+        {
+            return ElevateError.Validation(ErrorCodes.InvalidValue, "schedule.startsAt", "Every instance of this schedule would already be over; start later.");
+        }
+
+        if (review.NextStartAt is null && !await cs.Db.ReviewInstances.AnyAsync(i => i.ReviewId == id && i.Status == InstanceStatus.InProgress, ct))
+        {
+            // The new schedule has nothing left to run and nothing runs: the review is complete.
+            review.Status = ReviewStatus.Completed;
+        }
+
         review.UpdatedAt = cs.Now;
         cs.Audit(new AuditRecord("review.updated")
         {
