@@ -68,6 +68,9 @@ public enum NotificationEvent
 
     /// <summary>An access review instance closed: to its owner, with the results.</summary>
     ReviewClosed,
+
+    /// <summary>Applying a review's results left removals undone: to its owner and administrators.</summary>
+    ReviewApplyFailed,
 }
 
 /// <summary>Facts about events that do not depend on any one message.</summary>
@@ -81,7 +84,7 @@ public static class NotificationEvents
     {
         NotificationEvent.ApprovalRequested or NotificationEvent.ApprovalEscalated or NotificationEvent.Denied or NotificationEvent.TimedOut
             or NotificationEvent.Withdrawn or NotificationEvent.Removed or NotificationEvent.DeliveryFailed or NotificationEvent.Test
-            or NotificationEvent.ReviewStarted or NotificationEvent.ReviewReminder => true,
+            or NotificationEvent.ReviewStarted or NotificationEvent.ReviewReminder or NotificationEvent.ReviewApplyFailed => true,
         NotificationEvent.ExpiringSoon => remaining is { } left && left <= TimeSpan.FromDays(1),
         _ => false,
     };
@@ -111,6 +114,7 @@ public static class NotificationEvents
         NotificationEvent.ReviewStarted => "review-started",
         NotificationEvent.ReviewReminder => "review-reminder",
         NotificationEvent.ReviewClosed => "review-closed",
+        NotificationEvent.ReviewApplyFailed => "review-apply-failed",
     };
 
     public static bool TryParse(string name, out NotificationEvent e)

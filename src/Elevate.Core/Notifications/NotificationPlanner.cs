@@ -50,6 +50,8 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             await plan.FromRecordAsync(record, ct);
         }
 
+        await plan.ReviewStagesReachedAsync(ct);
+
         await plan.WriteAsync(ct);
     }
 
@@ -153,6 +155,9 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                     await FromAlertAsync(record, ct);
                     break;
                 case "review.started" or "review.reminder" or "review.closed":
+                    await FromReviewAsync(record, ct);
+                    break;
+                case "review.applied" when record.Outcome == AuditOutcome.Failed:
                     await FromReviewAsync(record, ct);
                     break;
             }
@@ -289,6 +294,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             {
                 "review.started" => NotificationEvent.ReviewStarted,
                 "review.reminder" => NotificationEvent.ReviewReminder,
+                "review.applied" => NotificationEvent.ReviewApplyFailed,
                 _ => NotificationEvent.ReviewClosed,
             };
             var critical = NotificationEvents.IsCritical(e);
@@ -304,6 +310,30 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 ItemCount = instance.ItemCount,
                 DecideBy = instance.EndsAt,
             };
+            if (e == NotificationEvent.ReviewApplyFailed)
+            {
+                // The owner (whose authority an automatic apply used) and administrators learn that access is still there.
+                var failures = Db.ReviewItems.Local.Where(i => i.InstanceId == instance.Id && i.Outcome == Reviews.ReviewOutcome.Failed).ToList();
+                var failedFacts = facts with
+                {
+                    DecideBy = null,
+                    Pending = failures.Count,
+                    Reason = failures.Select(f => $"{f.PrincipalName} / {f.RoleName} at {f.Scope}: {f.OutcomeDetail}").FirstOrDefault(),
+                };
+                var failedNotice = new Notice(e, critical, failedFacts);
+                Channels(failedNotice, except: null);
+                if (options.EmailEnabled)
+                {
+                    var owner = await PeopleAsync([review.OwnerId], ct, expandGroups: false);
+                    foreach (var person in owner.Concat(await AdminsAsync(ct)).Where(p => p.Enabled).DistinctBy(p => p.Id))
+                    {
+                        Email(failedNotice, person, "owner", actionFor: null);
+                    }
+                }
+
+                return;
+            }
+
             if (e == NotificationEvent.ReviewClosed)
             {
                 var items = Db.ReviewItems.Local.Where(i => i.InstanceId == instance.Id).ToList();
@@ -332,34 +362,100 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
 
             // Who has items waiting now: the reviewers of each undecided item's current stage (a group: its members).
             var rows = e == NotificationEvent.ReviewStarted
-                ? Db.ReviewItemReviewers.Local.Where(r => r.InstanceId == instance.Id && r.Stage == 1).Select(r => (r.ItemId, r.ReviewerId)).ToList()
+                ? (from r in Db.ReviewItemReviewers.Local
+                   join i in Db.ReviewItems.Local on r.ItemId equals i.Id
+                   where r.InstanceId == instance.Id && r.Stage == 1
+                   select (r.ItemId, r.ReviewerId, i.PrincipalId)).ToList()
                 : (await (from r in Db.ReviewItemReviewers.AsNoTracking()
                           join i in Db.ReviewItems.AsNoTracking() on r.ItemId equals i.Id
                           where r.InstanceId == instance.Id && r.Stage == i.Stage && i.Decision == null
-                          select new { r.ItemId, r.ReviewerId }).ToListAsync(ct)).Select(r => (r.ItemId, r.ReviewerId)).ToList();
-            var pending = new Dictionary<Guid, (Person Person, HashSet<Guid> Items)>();
-            foreach (var group in rows.GroupBy(r => r.ReviewerId))
+                          select new { r.ItemId, r.ReviewerId, i.PrincipalId }).ToListAsync(ct)).Select(r => (r.ItemId, r.ReviewerId, r.PrincipalId)).ToList();
+            if (e == NotificationEvent.ReviewReminder && rows.Count == 0)
             {
-                foreach (var person in await PeopleAsync([group.Key], ct))
-                {
-                    if (!pending.TryGetValue(person.Id, out var entry))
-                    {
-                        pending[person.Id] = entry = (person, []);
-                    }
-
-                    entry.Items.UnionWith(group.Select(g => g.ItemId));
-                }
+                return;
             }
 
             Channels(new Notice(e, critical, facts), except: null);
+            await ReviewersAsync(e, facts, rows, ct);
+        }
+
+        /// <summary>
+        /// Items a decision moved on to a later stage: that stage's reviewers hear of them when these are the first
+        /// items waiting for them in the instance (after that, the portal and the reminders keep them informed).
+        /// </summary>
+        public async Task ReviewStagesReachedAsync(CancellationToken ct)
+        {
+            var moved = cs.Db.ChangeTracker.Entries<Reviews.ReviewItem>()
+                .Where(x => x.State == EntityState.Modified && x.Entity.Decision == null && x.Entity.Stage > x.Property(i => i.Stage).OriginalValue)
+                .Select(x => x.Entity).ToList();
+            if (moved.Count == 0 || !options.EmailEnabled)
+            {
+                return;
+            }
+
+            foreach (var byInstance in moved.GroupBy(i => i.InstanceId))
+            {
+                var instance = await Db.ReviewInstances.AsNoTracking().FirstAsync(i => i.Id == byInstance.Key, ct);
+                var review = await Db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
+                var ids = byInstance.Select(i => i.Id).ToList();
+                var reached = await Db.ReviewItemReviewers.AsNoTracking().Where(r => ids.Contains(r.ItemId)).ToListAsync(ct);
+                reached = [.. reached.Where(r => byInstance.Any(i => i.Id == r.ItemId && i.Stage == r.Stage))];
+                var reviewerIds = reached.Select(r => r.ReviewerId).Distinct().ToList();
+
+                // Committed state: what already waited for these reviewers before this change.
+                var waiting = await (from r in Db.ReviewItemReviewers.AsNoTracking()
+                                     join i in Db.ReviewItems.AsNoTracking() on r.ItemId equals i.Id
+                                     where r.InstanceId == instance.Id && reviewerIds.Contains(r.ReviewerId) && r.Stage == i.Stage && i.Decision == null
+                                     select r.ReviewerId).Distinct().ToListAsync(ct);
+                var rows = reached.Where(r => !waiting.Contains(r.ReviewerId))
+                    .Select(r => (r.ItemId, r.ReviewerId, byInstance.First(i => i.Id == r.ItemId).PrincipalId)).ToList();
+                var facts = new MessageFacts
+                {
+                    Event = NotificationEvent.ReviewStarted,
+                    Critical = true,
+                    OccurredAt = cs.Now,
+                    Actor = cs.Actor.Name,
+                    ReviewInstanceId = instance.Id,
+                    Review = review.Name,
+                    InstanceNumber = instance.Number,
+                    ItemCount = instance.ItemCount,
+                    DecideBy = instance.EndsAt,
+                };
+                await ReviewersAsync(NotificationEvent.ReviewStarted, facts, rows, ct);
+            }
+        }
+
+        /// <summary>Mails each person with items waiting (a reviewer group: its members), never about their own access.</summary>
+        private async Task ReviewersAsync(NotificationEvent e, MessageFacts facts, IReadOnlyList<(Guid ItemId, Guid ReviewerId, Guid PrincipalId)> rows, CancellationToken ct)
+        {
             if (!options.EmailEnabled)
             {
                 return;
             }
 
+            var pending = new Dictionary<Guid, (Person Person, HashSet<Guid> Items)>();
+            foreach (var group in rows.GroupBy(r => r.ReviewerId))
+            {
+                foreach (var person in await PeopleAsync([group.Key], ct))
+                {
+                    var theirs = group.Where(g => g.PrincipalId != person.Id || g.ReviewerId == person.Id).Select(g => g.ItemId).ToList();
+                    if (theirs.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    if (!pending.TryGetValue(person.Id, out var entry))
+                    {
+                        pending[person.Id] = entry = (person, []);
+                    }
+
+                    entry.Items.UnionWith(theirs);
+                }
+            }
+
             foreach (var (person, items) in pending.Values.OrderBy(p => p.Person.Name, StringComparer.Ordinal))
             {
-                Email(new Notice(e, critical, facts with { Pending = items.Count }), person, "reviewer", actionFor: null);
+                Email(new Notice(e, NotificationEvents.IsCritical(e), facts with { Pending = items.Count }), person, "reviewer", actionFor: null);
             }
         }
 

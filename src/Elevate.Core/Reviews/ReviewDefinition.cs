@@ -200,8 +200,8 @@ public sealed record ReviewDefinition
         Check(Enum.IsDefined(DefaultDecision), "defaultDecision", "noChange, remove, approve or recommendation.");
         Check(DefaultDecision != DefaultDecision.Recommendation || Recommendations, "defaultDecision", "Taking the recommendation needs recommendations turned on.");
         Check(Reminders.Count <= MaxReminders, "reminders", $"At most {MaxReminders} reminders.");
-        Check(Reminders.All(r => r > TimeSpan.Zero && r < TimeSpan.FromDays(Schedule.DurationDays)), "reminders",
-            "Each reminder comes a positive time before the end, within the instance's duration.");
+        Check(Reminders.All(r => r > TimeSpan.Zero && r <= TimeSpan.FromDays(365)), "reminders",
+            "Each reminder comes a positive time (at most P365D) before the end; one that would fall before an instance starts is not sent.");
         return errors;
     }
 

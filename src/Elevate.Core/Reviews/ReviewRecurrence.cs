@@ -40,7 +40,8 @@ public static class ReviewRecurrence
     /// <paramref name="lastStart"/> whose window has not gone by at <paramref name="now"/>, or null when the schedule is
     /// over. After downtime an occurrence whose whole window has passed is skipped rather than started and closed at once.
     /// </summary>
-    public static DateTimeOffset? NextStart(ReviewSchedule schedule, int started, DateTimeOffset? lastStart, DateTimeOffset now)
+    /// <remarks>With <paramref name="notBefore"/> (the end of an instance still running), no occurrence before it is chosen: instances never overlap.</remarks>
+    public static DateTimeOffset? NextStart(ReviewSchedule schedule, int started, DateTimeOffset? lastStart, DateTimeOffset now, DateTimeOffset? notBefore = null)
     {
         if (started > 0 && (schedule.Recurrence == Recurrence.OneTime || (schedule.End == ReviewEnd.AfterCount && started >= (schedule.Instances ?? 1))))
         {
@@ -55,7 +56,7 @@ public static class ReviewRecurrence
                 return null;
             }
 
-            if ((lastStart is not { } last || at > last) && at + duration > now)
+            if ((lastStart is not { } last || at > last) && at + duration > now && (notBefore is not { } earliest || at >= earliest))
             {
                 return at;
             }

@@ -33,7 +33,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
         var start = await db.AccessReviews.Where(r => r.Status == ReviewStatus.Active && r.NextStartAt != null).MinAsync(r => r.NextStartAt, ct);
         var end = await db.ReviewInstances.Where(i => i.Status == InstanceStatus.InProgress).MinAsync(i => (DateTimeOffset?)i.EndsAt, ct);
         var reminder = await db.ReviewInstances.Where(i => i.Status == InstanceStatus.InProgress && i.ReminderAt != null).MinAsync(i => i.ReminderAt, ct);
-        var apply = await db.ReviewInstances.Where(i => i.ApplyAt != null).MinAsync(i => i.ApplyAt, ct);
+        var apply = await db.ReviewInstances.Where(i => i.ApplyAt != null && i.Status == InstanceStatus.Closed).MinAsync(i => i.ApplyAt, ct);
         return new[] { start, end, reminder, apply }.Where(d => d is not null).Min();
     }
 
@@ -48,7 +48,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             closed += (await CloseAsync(id, Actor.System("reviews"), early: false, ct)).IsSuccess ? 1 : 0;
         }
 
-        var applying = await db.ReviewInstances.AsNoTracking().Where(i => i.ApplyAt != null && i.ApplyAt <= now).Select(i => i.Id).ToListAsync(ct);
+        var applying = await db.ReviewInstances.AsNoTracking().Where(i => i.ApplyAt != null && i.ApplyAt <= now && i.Status == InstanceStatus.Closed).Select(i => i.Id).ToListAsync(ct);
         var applied = 0;
         foreach (var id in applying)
         {
@@ -85,6 +85,26 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
         }
 
         var definition = review.Read();
+        var duration = TimeSpan.FromDays(definition.Schedule.DurationDays);
+        if (at + duration <= cs.Now)
+        {
+            // Elevate was down for this instance's whole window: starting it now would close it at once and apply
+            // defaults nobody had a chance to review. It is skipped, on the record, and the schedule moves on.
+            review.NextStartAt = ReviewRecurrence.NextStart(definition.Schedule, review.InstancesStarted, at, cs.Now);
+            if (review.NextStartAt is null && !await cs.Db.ReviewInstances.AnyAsync(i => i.ReviewId == review.Id && i.Status == InstanceStatus.InProgress, ct))
+            {
+                review.Status = ReviewStatus.Completed;
+            }
+
+            review.UpdatedAt = cs.Now;
+            cs.Audit(new AuditRecord("review.skipped")
+            {
+                Outcome = AuditOutcome.Failed,
+                Details = AuditDetails.Of(new { reviewId = review.Id, review = review.Name, scheduledAt = at, endedAt = at + duration, nextStartAt = review.NextStartAt }),
+            });
+            return (await cs.CommitAsync(ct)).IsSuccess;
+        }
+
         var instance = new ReviewInstance
         {
             Id = Ids.New(cs.Now),
@@ -92,7 +112,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             Number = review.InstancesStarted + 1,
             Status = InstanceStatus.InProgress,
             StartsAt = at,
-            EndsAt = at + TimeSpan.FromDays(definition.Schedule.DurationDays),
+            EndsAt = at + duration,
             Definition = review.Definition,
         };
         var items = await SnapshotAsync(cs.Db, instance, definition, cs.Now, ct);
@@ -250,12 +270,14 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
         await using (var cs = await changes.BeginAsync(Actor.System("reviews"), ct))
         {
             var instance = await cs.Db.ReviewInstances.FirstOrDefaultAsync(i => i.Id == instanceId, ct);
-            if (instance is not { ApplyAt: { } due } || due > cs.Now)
+            // An instance applied meanwhile by an administrator has nothing left to apply.
+            if (instance is not { ApplyAt: { } due, Status: InstanceStatus.Closed } || due > cs.Now)
             {
                 return false;
             }
 
             instance.ApplyAt = null;
+
             var review = await cs.Db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
             ownerId = review.OwnerId;
             cs.Audit(new AuditRecord("review.apply_started")
@@ -333,8 +355,15 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             item.AppliedAt ??= item.Outcome is ReviewOutcome.Pending or ReviewOutcome.Failed ? null : cs.Now;
         }
 
+        if (tracked.Status != InstanceStatus.Closed)
+        {
+            // Another apply finished first and recorded the outcomes (its removals and ours are the same requests).
+            return ElevateError.Conflict(ErrorCodes.ReviewNotClosed, "The results were applied meanwhile.");
+        }
+
+        tracked.ApplyAt = null;
         var failed = items.Count(i => i.Outcome == ReviewOutcome.Failed);
-        if (items.All(i => i.Outcome is not (ReviewOutcome.Pending or ReviewOutcome.Failed)) && tracked.Status == InstanceStatus.Closed)
+        if (items.All(i => i.Outcome is not (ReviewOutcome.Pending or ReviewOutcome.Failed)))
         {
             tracked.Status = InstanceStatus.Applied;
             tracked.AppliedAt = cs.Now;
@@ -518,6 +547,14 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             }
         }
 
+        // Reviewers named in the definition and managers, to pass over those disabled since.
+        var reviewerIds = definition.Stages.SelectMany(st => st.ReviewerIds.Concat(st.FallbackReviewerIds))
+            .Concat(holders.Values.Select(h => h.ManagerId).OfType<Guid>()).Where(id => !holders.ContainsKey(id)).Distinct().ToList();
+        foreach (var (id, reviewer) in await HoldersAsync(db, reviewerIds, ct))
+        {
+            holders[id] = reviewer;
+        }
+
         var activity = await ActivityAsync(db, units, members, ct);
         var result = new List<Snapshotted>();
         foreach (var (a, principal, group) in units)
@@ -574,16 +611,17 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
     /// </summary>
     private static IEnumerable<(Guid Id, bool Fallback)> StageReviewers(ReviewStage stage, Holder principal, IReadOnlyDictionary<Guid, Holder> known)
     {
+        bool Usable(Guid id) => id != principal.Id && known.TryGetValue(id, out var p) && p.Enabled;
         IEnumerable<Guid> own = stage.Reviewers switch
         {
             ReviewerKind.Self => principal is { Kind: PrincipalKind.User, Enabled: true } ? [principal.Id] : [],
-            ReviewerKind.Manager => principal.ManagerId is { } manager && manager != principal.Id && (!known.TryGetValue(manager, out var m) || m.Enabled) ? [manager] : [],
-            _ => stage.ReviewerIds.Where(id => id != principal.Id),
+            ReviewerKind.Manager => principal.ManagerId is { } manager && Usable(manager) ? [manager] : [],
+            _ => stage.ReviewerIds.Where(Usable),
         };
         var list = own.Distinct().ToList();
         return list.Count > 0
             ? list.Select(id => (id, false))
-            : stage.FallbackReviewerIds.Where(id => id != principal.Id).Distinct().Select(id => (id, true));
+            : stage.FallbackReviewerIds.Where(Usable).Distinct().Select(id => (id, true));
     }
 
     private static async Task<Dictionary<Guid, Holder>> HoldersAsync(ElevateDbContext db, IEnumerable<Guid> ids, CancellationToken ct)

@@ -42,18 +42,14 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
 
     public async Task<Result<IReadOnlyList<AccessReview>>> ListAsync(Actor actor, CancellationToken ct)
     {
-        var query = changes.Db.AccessReviews.AsNoTracking();
-        if (!CanReadAll(actor))
+        if (actor.PrincipalId is null)
         {
-            if (actor.PrincipalId is not { } me)
-            {
-                return ElevateError.Forbidden("Sign in to see access reviews.");
-            }
-
-            query = query.Where(r => r.OwnerId == me);
+            return ElevateError.Forbidden("Sign in to see access reviews.");
         }
 
-        return await query.OrderBy(r => r.NormalizedName).Take(Cursor.MaxLimit).ToListAsync(ct);
+        // Few enough to read whole; each is shown to those who may read it (scoped administrators see their scope's).
+        var all = await changes.Db.AccessReviews.AsNoTracking().OrderBy(r => r.NormalizedName).ToListAsync(ct);
+        return all.Where(r => CanRead(actor, r)).ToList();
     }
 
     public async Task<Result<AccessReview>> GetAsync(Guid id, Actor actor, CancellationToken ct)
@@ -151,7 +147,8 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         review.OwnerId = input.OwnerId ?? review.OwnerId;
         review.Write(definition);
         var lastStart = await cs.Db.ReviewInstances.Where(i => i.ReviewId == id).MaxAsync(i => (DateTimeOffset?)i.StartsAt, ct);
-        review.NextStartAt = ReviewRecurrence.NextStart(definition.Schedule, review.InstancesStarted, lastStart, cs.Now);
+        var runningUntil = await cs.Db.ReviewInstances.Where(i => i.ReviewId == id && i.Status == InstanceStatus.InProgress).MaxAsync(i => (DateTimeOffset?)i.EndsAt, ct);
+        review.NextStartAt = ReviewRecurrence.NextStart(definition.Schedule, review.InstancesStarted, lastStart, cs.Now, notBefore: runningUntil);
         if (review.NextStartAt is null && review.InstancesStarted == 0)
         {
             return ElevateError.Validation(ErrorCodes.InvalidValue, "schedule.startsAt", "Every instance of this schedule would already be over; start later.");
@@ -339,6 +336,20 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         }
 
         var (instance, review) = found.Value;
+        await using (var cs = await changes.BeginAsync(actor, ct))
+        {
+            // Who took the evidence out, like an export of the audit trail.
+            cs.Audit(new AuditRecord("review.exported")
+            {
+                Details = AuditDetails.Of(new { reviewId = review.Id, review = review.Name, instanceId, number = instance.Number, items = instance.ItemCount }),
+            });
+            var committed = await cs.CommitAsync(ct);
+            if (!committed.IsSuccess)
+            {
+                return committed.Error;
+            }
+        }
+
         var items = await changes.Db.ReviewItems.AsNoTracking().Where(i => i.InstanceId == instanceId).OrderBy(i => i.Id).ToListAsync(ct);
         var gone = instance.Status == InstanceStatus.InProgress ? await ReviewRunner.GoneAsync(changes.Db, items, ct) : [];
         var csv = new StringBuilder();
@@ -374,6 +385,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                           join i in db.ReviewItems.AsNoTracking() on r.ItemId equals i.Id
                           join inst in db.ReviewInstances.AsNoTracking() on i.InstanceId equals inst.Id
                           where mine.Contains(r.ReviewerId) && inst.Status == InstanceStatus.InProgress && r.Stage == i.Stage && i.Decision == null
+                              && ((r.ReviewerId == me && i.PrincipalId == me) || (i.PrincipalId != me && !mine.Contains(i.PrincipalId)))
                           select new { i.InstanceId, i.Id }).Distinct().ToListAsync(ct);
         var counts = rows.GroupBy(r => r.InstanceId).ToDictionary(g => g.Key, g => g.Count());
         var ids = counts.Keys.ToList();
@@ -404,7 +416,10 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
 
         var mine = await IdentitiesAsync(db, me, ct);
         var reviewers = db.ReviewItemReviewers.AsNoTracking();
-        var query = db.ReviewItems.AsNoTracking().Where(i => i.InstanceId == instanceId && reviewers.Any(r => r.ItemId == i.Id && mine.Contains(r.ReviewerId) && r.Stage <= i.Stage));
+        // Never one's own access (nor one's group's), except one's own self-review.
+        var query = db.ReviewItems.AsNoTracking().Where(i => i.InstanceId == instanceId
+            && reviewers.Any(r => r.ItemId == i.Id && mine.Contains(r.ReviewerId) && r.Stage <= i.Stage
+                && ((r.ReviewerId == me && i.PrincipalId == me) || (i.PrincipalId != me && !mine.Contains(i.PrincipalId)))));
         if (pendingOnly)
         {
             query = query.Where(i => i.Decision == null && reviewers.Any(r => r.ItemId == i.Id && mine.Contains(r.ReviewerId) && r.Stage == i.Stage));
@@ -448,6 +463,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         var reviewers = db.ReviewItemReviewers.AsNoTracking();
         var pending = await db.ReviewItems.AsNoTracking()
             .Where(i => i.InstanceId == instanceId && i.Decision == null && i.Recommendation != null
+                && i.PrincipalId != me && !mine.Contains(i.PrincipalId)
                 && reviewers.Any(r => r.ItemId == i.Id && mine.Contains(r.ReviewerId) && r.Stage == i.Stage))
             .OrderBy(i => i.Id).Select(i => new { i.Id, i.Recommendation, i.RecommendationReason, i.PrincipalId }).ToListAsync(ct);
         var inputs = pending.Select(p => new DecisionInput(p.Id, p.Recommendation!.Value, $"Recommendation: {p.RecommendationReason}")).ToList();
@@ -539,10 +555,18 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                 return bad;
             }
 
-            if ((definition.RequireReason || self) && string.IsNullOrWhiteSpace(input.Reason))
+            var selfReview = self && item.PrincipalId == me;
+            if ((definition.RequireReason || selfReview) && string.IsNullOrWhiteSpace(input.Reason))
             {
                 return ElevateError.Validation(ErrorCodes.ReasonRequired, $"items[{n}].reason",
-                    self ? "A self-review needs a justification: say why you still need this access." : "This review asks for a reason with every decision.");
+                    selfReview ? "A self-review needs a justification: say why you still need this access." : "This review asks for a reason with every decision.");
+            }
+
+            // Stages are separate pairs of eyes: whoever decided one stage of an item does not decide another.
+            if (existing.Any(d => d.ItemId == item.Id && d.Stage != stage && d.Stage < stage && d.ReviewerId == me))
+            {
+                return new ElevateError(ErrorCodes.NotAReviewer, ErrorKind.Forbidden,
+                    $"You decided an earlier stage of {item.PrincipalName}'s {item.RoleName}; a later stage is someone else's decision.", $"items[{n}].itemId");
             }
 
             plan.Add((item, stage, input));
@@ -623,7 +647,13 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             query = query.Where(i => i.Id.CompareTo(lastId) > 0);
         }
 
-        var take = Math.Clamp(limit ?? Cursor.DefaultLimit, 1, Cursor.MaxLimit);
+        var checkedLimit = Cursor.Limit(limit);
+        if (!checkedLimit.IsSuccess)
+        {
+            return checkedLimit.Error;
+        }
+
+        var take = checkedLimit.Value;
         var items = await query.OrderBy(i => i.Id).Take(take + 1).ToListAsync(ct);
         var next = items.Count > take ? Cursor.Encode(items[take - 1].Id.ToString()) : null;
         items = [.. items.Take(take)];
@@ -662,7 +692,9 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
 
     private bool CanReadAll(Actor actor) => authorizer.Can(actor, Permission.ReadAudit) || authorizer.Can(actor, Permission.ReadAssignments);
 
-    private bool CanRead(Actor actor, AccessReview review) => review.OwnerId == actor.PrincipalId || CanReadAll(actor);
+    /// <summary>Its owner, auditors, and whoever may read assignments at the review's scope (its administrators too).</summary>
+    private bool CanRead(Actor actor, AccessReview review) =>
+        review.OwnerId == actor.PrincipalId || CanReadAll(actor) || authorizer.Can(actor, Permission.ReadAssignments, ScopeOf(review.Read()));
 
     private static ScopePath ScopeOf(ReviewDefinition definition) =>
         definition.Scope.ScopePath is { } path && ScopePath.TryParse(path, out var scope, out _) ? scope : ScopePath.Root;
@@ -686,7 +718,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         var schedule = definition.Schedule;
         if (schedule.StartsAt == default)
         {
-            errors.Add(ElevateError.Validation(ErrorCodes.InvalidValue, "schedule.startsAt", "When the first instance starts."));
+            errors.Add(ElevateError.Validation(ErrorCodes.Required, "schedule.startsAt", "When the first instance starts."));
         }
         else if (schedule.StartsAt < now - TimeSpan.FromDays(1) && schedule.StartsAt != startedAnchor)
         {

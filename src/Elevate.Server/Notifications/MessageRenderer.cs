@@ -70,7 +70,7 @@ public sealed class MessageRenderer(IOptions<Hosting.ElevateOptions> options)
         }
 
         Add("Review", f.Review is null ? null : $"{f.Review} #{f.InstanceNumber}");
-        Add("Items waiting for you", f.Pending?.ToString(CultureInfo.InvariantCulture));
+        Add(f.Event == NotificationEvent.ReviewApplyFailed ? "Removals refused" : "Items waiting for you", f.Pending?.ToString(CultureInfo.InvariantCulture));
         if (f.Results is { } results)
         {
             Add("Items", results.Items.ToString(CultureInfo.InvariantCulture));

@@ -78,11 +78,11 @@ public sealed class ReviewDefinitionTests
         // Taking the recommendation needs recommendations.
         { "defaultDecision", Valid with { Recommendations = false } },
 
-        // Reminders within (0, duration).
+        // Reminders a positive time, at most a year, before the end.
         { "reminders", Valid with { Reminders = [TimeSpan.Zero] } },
         { "reminders", Valid with { Reminders = [TimeSpan.FromHours(-1)] } },
-        { "reminders", Valid with { Reminders = [TimeSpan.FromDays(14)] } },
-        { "reminders", Valid with { Reminders = [TimeSpan.FromDays(3), TimeSpan.FromDays(15)] } },
+        { "reminders", Valid with { Reminders = [TimeSpan.FromDays(366)] } },
+        { "reminders", Valid with { Reminders = [TimeSpan.FromDays(3), TimeSpan.FromDays(400)] } },
         { "reminders", Valid with { Reminders = [.. Enumerable.Range(1, 6).Select(h => TimeSpan.FromHours(h))] } },
 
         // Scope paths are canonical.
@@ -141,6 +141,9 @@ public sealed class ReviewDefinitionTests
     public void A_reminder_just_inside_the_duration_is_valid()
     {
         Assert.Empty((Valid with { Reminders = [TimeSpan.FromDays(14) - TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)] }).Validate());
+
+        // A reminder longer than the instance (the default P3D on a one-day review) is accepted; it is never sent.
+        Assert.Empty((WithSchedule(Recurrence.Weekly, 1) with { Reminders = [TimeSpan.FromDays(3)] }).Validate());
         Assert.Empty((Valid with { Reminders = [] }).Validate());
     }
 
@@ -203,7 +206,7 @@ public sealed class ReviewDefinitionTests
             Stages = [new ReviewStage { Reviewers = ReviewerKind.Manager }, SelfReview],
             Schedule = Valid.Schedule with { DurationDays = 30 },
             Recommendations = false,
-            Reminders = [TimeSpan.FromDays(31)],
+            Reminders = [TimeSpan.FromDays(-1)],
         };
 
         Assert.Equal(
