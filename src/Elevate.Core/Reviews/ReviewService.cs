@@ -558,8 +558,9 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             var selfReview = self && item.PrincipalId == me;
             if ((definition.RequireReason || selfReview) && string.IsNullOrWhiteSpace(input.Reason))
             {
-                return ElevateError.Validation(ErrorCodes.ReasonRequired, $"items[{n}].reason",
-                    selfReview ? "A self-review needs a justification: say why you still need this access." : "This review asks for a reason with every decision.");
+                return ElevateError.Rule(ErrorCodes.ReasonRequired,
+                    selfReview ? "A self-review needs a justification: say why you still need this access." : "This review asks for a reason with every decision.",
+                    $"items[{n}].reason");
             }
 
             // Stages are separate pairs of eyes: whoever decided one stage of an item does not decide another.
