@@ -433,12 +433,21 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 return;
             }
 
+            // Whose access each item is: a user, or a group's members.
+            var holders = new Dictionary<Guid, HashSet<Guid>>();
+            foreach (var principal in rows.Select(r => r.PrincipalId).Distinct())
+            {
+                holders[principal] = [principal, .. (await PeopleAsync([principal], ct)).Select(p => p.Id)];
+            }
+
             var pending = new Dictionary<Guid, (Person Person, HashSet<Guid> Items)>();
             foreach (var group in rows.GroupBy(r => r.ReviewerId))
             {
                 foreach (var person in await PeopleAsync([group.Key], ct))
                 {
-                    var theirs = group.Where(g => g.PrincipalId != person.Id || g.ReviewerId == person.Id).Select(g => g.ItemId).ToList();
+                    // Never about one's own access (or one's group's), except one's own self-review.
+                    var theirs = group.Where(g => !holders[g.PrincipalId].Contains(person.Id) || (g.ReviewerId == person.Id && g.PrincipalId == person.Id))
+                        .Select(g => g.ItemId).ToList();
                     if (theirs.Count == 0)
                     {
                         continue;

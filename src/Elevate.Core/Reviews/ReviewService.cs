@@ -90,7 +90,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         review.NextStartAt = ReviewRecurrence.NextStart(definition.Schedule, 0, null, cs.Now);
         if (review.NextStartAt is null)
         {
-            return ElevateError.Validation(ErrorCodes.InvalidValue, "schedule.startsAt", "Every instance of this schedule would already be over; start later.");
+            return ElevateError.Validation(ErrorCodes.InvalidValue, "definition.schedule.startsAt", "Every instance of this schedule would already be over; start later.");
         }
 
         cs.Db.AccessReviews.Add(review);
@@ -151,7 +151,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         review.NextStartAt = ReviewRecurrence.NextStart(definition.Schedule, review.InstancesStarted, lastStart, cs.Now, notBefore: runningUntil);
         if (review.NextStartAt is null && review.InstancesStarted == 0)
         {
-            return ElevateError.Validation(ErrorCodes.InvalidValue, "schedule.startsAt", "Every instance of this schedule would already be over; start later.");
+            return ElevateError.Validation(ErrorCodes.InvalidValue, "definition.schedule.startsAt", "Every instance of this schedule would already be over; start later.");
         }
 
         if (review.NextStartAt is null && !await cs.Db.ReviewInstances.AnyAsync(i => i.ReviewId == id && i.Status == InstanceStatus.InProgress, ct))
@@ -386,6 +386,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                           join inst in db.ReviewInstances.AsNoTracking() on i.InstanceId equals inst.Id
                           where mine.Contains(r.ReviewerId) && inst.Status == InstanceStatus.InProgress && r.Stage == i.Stage && i.Decision == null
                               && ((r.ReviewerId == me && i.PrincipalId == me) || (i.PrincipalId != me && !mine.Contains(i.PrincipalId)))
+                              && !db.ReviewDecisions.Any(d => d.ItemId == i.Id && d.ReviewerId == me && d.Stage < i.Stage)
                           select new { i.InstanceId, i.Id }).Distinct().ToListAsync(ct);
         var counts = rows.GroupBy(r => r.InstanceId).ToDictionary(g => g.Key, g => g.Count());
         var ids = counts.Keys.ToList();
@@ -422,7 +423,9 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                 && ((r.ReviewerId == me && i.PrincipalId == me) || (i.PrincipalId != me && !mine.Contains(i.PrincipalId)))));
         if (pendingOnly)
         {
-            query = query.Where(i => i.Decision == null && reviewers.Any(r => r.ItemId == i.Id && mine.Contains(r.ReviewerId) && r.Stage == i.Stage));
+            var decisions = db.ReviewDecisions.AsNoTracking();
+            query = query.Where(i => i.Decision == null && reviewers.Any(r => r.ItemId == i.Id && mine.Contains(r.ReviewerId) && r.Stage == i.Stage)
+                && !decisions.Any(d => d.ItemId == i.Id && d.ReviewerId == me && d.Stage < i.Stage));
         }
 
         var review = await db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
@@ -464,13 +467,18 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         var pending = await db.ReviewItems.AsNoTracking()
             .Where(i => i.InstanceId == instanceId && i.Decision == null && i.Recommendation != null
                 && i.PrincipalId != me && !mine.Contains(i.PrincipalId)
-                && reviewers.Any(r => r.ItemId == i.Id && mine.Contains(r.ReviewerId) && r.Stage == i.Stage))
+                && reviewers.Any(r => r.ItemId == i.Id && mine.Contains(r.ReviewerId) && r.Stage == i.Stage)
+                && !db.ReviewDecisions.Any(d => d.ItemId == i.Id && d.ReviewerId == me && d.Stage < i.Stage))
             .OrderBy(i => i.Id).Select(i => new { i.Id, i.Recommendation, i.RecommendationReason, i.PrincipalId }).ToListAsync(ct);
         var inputs = pending.Select(p => new DecisionInput(p.Id, p.Recommendation!.Value, $"Recommendation: {p.RecommendationReason}")).ToList();
         if (inputs.Count == 0)
         {
-            var exists = await db.ReviewInstances.AsNoTracking().AnyAsync(i => i.Id == instanceId, ct);
-            return exists ? Result<IReadOnlyList<ReviewItem>>.Success([]) : ReviewNotFound();
+            // Nothing to accept; to a stranger (neither reviewer nor reader) the instance does not exist.
+            var instance = await db.ReviewInstances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
+            var review = instance is null ? null : await db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == instance.ReviewId, ct);
+            var known = review is not null
+                && (CanRead(actor, review) || await db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct));
+            return known ? Result<IReadOnlyList<ReviewItem>>.Success([]) : ReviewNotFound();
         }
 
         return await DecideAsync(instanceId, inputs, actor, acceptRecommendations: true, ct);
@@ -509,14 +517,21 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             return ReviewNotFound();
         }
 
+        var definition = instance.Read();
+        var review = await cs.Db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
+        var mine = await IdentitiesAsync(cs.Db, me, ct);
+        if (!CanRead(actor, review) && !await cs.Db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct))
+        {
+            // Neither a reviewer here nor allowed to read the review: whose access it holds (or whether it is still
+            // open) is none of the caller's business.
+            return ReviewNotFound();
+        }
+
         if (instance.Status != InstanceStatus.InProgress)
         {
             return ElevateError.Conflict(ErrorCodes.ReviewNotInProgress, "The review instance has closed; its decisions are final.");
         }
 
-        var definition = instance.Read();
-        var review = await cs.Db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
-        var mine = await IdentitiesAsync(cs.Db, me, ct);
         var ids = decisions.Select(d => d.ItemId).ToList();
         var items = await cs.Db.ReviewItems.Where(i => i.InstanceId == instanceId && ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
         var myStages = (await cs.Db.ReviewItemReviewers.AsNoTracking().Where(r => ids.Contains(r.ItemId) && mine.Contains(r.ReviewerId)).ToListAsync(ct))
@@ -535,7 +550,11 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
 
             // The stage reached: the current one, or the one whose decision made the item final.
             var reached = item.Decision is null ? item.Stage : existing.Where(d => d.ItemId == item.Id).Select(d => d.Stage).DefaultIfEmpty(item.Stage).Max();
-            var stage = myStages.GetValueOrDefault(item.Id, []).Where(r => r.Stage <= reached).Select(r => r.Stage).DefaultIfEmpty(0).Max();
+            // One's own earlier decision is the one a change changes (so nobody decides two stages of an item: stages
+            // are separate pairs of eyes); otherwise the highest stage one reviews.
+            var stage = existing.Where(d => d.ItemId == item.Id && d.ReviewerId == me && d.Stage <= reached).Select(d => d.Stage).DefaultIfEmpty(0).Max() is var decided and > 0
+                ? decided
+                : myStages.GetValueOrDefault(item.Id, []).Where(r => r.Stage <= reached).Select(r => r.Stage).DefaultIfEmpty(0).Max();
             if (stage == 0)
             {
                 return new ElevateError(ErrorCodes.NotAReviewer, ErrorKind.Forbidden, $"You do not review {item.PrincipalName}'s {item.RoleName} at this stage.", $"items[{n}].itemId");
@@ -561,13 +580,6 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                 return ElevateError.Rule(ErrorCodes.ReasonRequired,
                     selfReview ? "A self-review needs a justification: say why you still need this access." : "This review asks for a reason with every decision.",
                     $"items[{n}].reason");
-            }
-
-            // Stages are separate pairs of eyes: whoever decided one stage of an item does not decide another.
-            if (existing.Any(d => d.ItemId == item.Id && d.Stage != stage && d.Stage < stage && d.ReviewerId == me))
-            {
-                return new ElevateError(ErrorCodes.NotAReviewer, ErrorKind.Forbidden,
-                    $"You decided an earlier stage of {item.PrincipalName}'s {item.RoleName}; a later stage is someone else's decision.", $"items[{n}].itemId");
             }
 
             plan.Add((item, stage, input));
@@ -715,15 +727,15 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             errors.Add(badDescription);
         }
 
-        errors.AddRange(definition.Validate());
+        errors.AddRange(definition.Validate().Select(InDefinition));
         var schedule = definition.Schedule;
         if (schedule.StartsAt == default)
         {
-            errors.Add(ElevateError.Validation(ErrorCodes.Required, "schedule.startsAt", "When the first instance starts."));
+            errors.Add(ElevateError.Validation(ErrorCodes.Required, "definition.schedule.startsAt", "When the first instance starts."));
         }
         else if (schedule.StartsAt < now - TimeSpan.FromDays(1) && schedule.StartsAt != startedAnchor)
         {
-            errors.Add(ElevateError.Validation(ErrorCodes.InvalidValue, "schedule.startsAt", "Start today or later."));
+            errors.Add(ElevateError.Validation(ErrorCodes.InvalidValue, "definition.schedule.startsAt", "Start today or later."));
         }
 
         if (errors.Count > 0)
@@ -740,7 +752,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         var roles = await db.Roles.AsNoTracking().Where(r => roleIds.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct);
         if (roleIds.FirstOrDefault(r => !roles.Contains(r)) is var missingRole && missingRole != Guid.Empty)
         {
-            return ElevateError.NotFound(ErrorCodes.RoleNotFound, $"scope.roleIds[{roleIds.IndexOf(missingRole)}]", "No such role.");
+            return ElevateError.NotFound(ErrorCodes.RoleNotFound, $"definition.scope.roleIds[{roleIds.IndexOf(missingRole)}]", "No such role.");
         }
 
         for (var s = 0; s < definition.Stages.Count; s++)
@@ -755,12 +767,12 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                     var reviewer = found.Find(f => f.Id == wanted[n]);
                     if (reviewer is null)
                     {
-                        return ElevateError.NotFound(ErrorCodes.PrincipalNotFound, $"stages[{s}].{field}[{n}]", "No such user or group.");
+                        return ElevateError.NotFound(ErrorCodes.PrincipalNotFound, $"definition.stages[{s}].{field}[{n}]", "No such user or group.");
                     }
 
                     if (reviewer.Kind == PrincipalKind.ServiceAccount || !reviewer.Enabled)
                     {
-                        return ElevateError.Validation(ErrorCodes.InvalidValue, $"stages[{s}].{field}[{n}]", "Reviewers are enabled users or groups.");
+                        return ElevateError.Validation(ErrorCodes.InvalidValue, $"definition.stages[{s}].{field}[{n}]", "Reviewers are enabled users or groups.");
                     }
                 }
             }
@@ -783,6 +795,9 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             Scope = definition.Scope with { ScopePath = definition.Scope.ScopePath is { } p && ScopePath.TryParse(p, out var parsed, out _) ? parsed.Value : null },
         };
     }
+
+    /// <summary>A definition's own field names, as they sit in the request body.</summary>
+    private static ElevateError InDefinition(ElevateError e) => e with { Field = e.Field is null ? "definition" : $"definition.{e.Field}" };
 
     private static int IndexOf(IReadOnlyList<DecisionInput> decisions, Guid id)
     {

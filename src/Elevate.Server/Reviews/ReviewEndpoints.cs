@@ -17,7 +17,7 @@ public static class ReviewEndpoints
 
     public sealed record StopBody(string? Reason);
 
-    public sealed record DecisionItem(Guid ItemId, ReviewVerdict? Decision, string? Reason);
+    public sealed record DecisionItem(Guid? ItemId, ReviewVerdict? Decision, string? Reason);
 
     public sealed record DecisionsBody(IReadOnlyList<DecisionItem>? Items);
 
@@ -192,13 +192,18 @@ public static class ReviewEndpoints
                 return Problems.From(Core.Common.ElevateError.Validation(Core.Common.ErrorCodes.InvalidValue, $"items[{n}]", "An item and its decision."));
             }
 
+            if (items[n].ItemId is null)
+            {
+                return Problems.From(Core.Common.ElevateError.Validation(Core.Common.ErrorCodes.Required, $"items[{n}].itemId", "The item decided."));
+            }
+
             if (items[n].Decision is null)
             {
-                return Problems.From(Core.Common.ElevateError.Validation(Core.Common.ErrorCodes.InvalidValue, $"items[{n}].decision", "approve, deny or dontKnow."));
+                return Problems.From(Core.Common.ElevateError.Validation(Core.Common.ErrorCodes.Required, $"items[{n}].decision", "approve, deny or dontKnow."));
             }
         }
 
-        var result = await reviews.DecideAsync(id, [.. items.Select(i => new DecisionInput(i.ItemId, i.Decision!.Value, i.Reason))], http.Actor(), ct);
+        var result = await reviews.DecideAsync(id, [.. items.Select(i => new DecisionInput(i.ItemId!.Value, i.Decision!.Value, i.Reason))], http.Actor(), ct);
         return Respond.Ok(result, decided => new DecidedView(decided.Count, [.. decided.Select(i => i.Id)]));
     }
 

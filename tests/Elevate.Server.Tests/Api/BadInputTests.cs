@@ -6,7 +6,8 @@ namespace Elevate.Server.Tests.Api;
 /// <summary>One bad input: what is sent, and the problem it must be refused with.</summary>
 /// <param name="Field">The field the problem must name, or null where nothing in the request is at fault by name.</param>
 /// <param name="OnRealServer">Sent to a Kestrel instance, for limits the in-memory test server does not enforce.</param>
-public sealed record BadInput(string Name, Func<BadInputFixture, Task<ApiResponse>> Send, int Status, string Code, string? Field, bool OnRealServer = false)
+/// <param name="WithReview">The fixture has an access review with its instance running (see <see cref="BadInputFixture.ReviewId"/>).</param>
+public sealed record BadInput(string Name, Func<BadInputFixture, Task<ApiResponse>> Send, int Status, string Code, string? Field, bool OnRealServer = false, bool WithReview = false)
 {
     public override string ToString() => Name;
 }
@@ -19,6 +20,10 @@ public sealed record BadInput(string Name, Func<BadInputFixture, Task<ApiRespons
 public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
 {
     private const string Requests = "/api/v1/requests";
+
+    private const string Reviews = "/api/v1/access-reviews";
+
+    private const string Instances = "/api/v1/access-review-instances";
 
     protected override bool RunScheduler => false;
 
@@ -166,6 +171,54 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
         Raw("a stale account age of 3651 days", f => f.Admin, HttpMethod.Put, "/api/v1/alert-settings", _ => """{"staleAccountAfter":"P3651D"}""", 400, "invalid_value", "staleAccountAfter"),
         new("alert settings with a stale If-Match", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Put, "/api/v1/alert-settings", """{"staleAccountAfter":"P60D"}""", new Dictionary<string, string> { ["If-Match"] = "\"7\"" }), 412, "precondition_failed", "If-Match"),
 
+        // Access reviews: a definition's problems name the field in the request body, under "definition"
+        Raw("malformed JSON for a review", f => f.Admin, HttpMethod.Post, Reviews, _ => """{"name":""", 400, "malformed_json", "body"),
+        Review("a review with an empty name", (_, b) => b.With("name", ""), 400, "required", "name"),
+        Review("a review name of 101 characters", (_, b) => b.With("name", new string('r', 101)), 400, "too_long", "name"),
+        Review("a review named like an existing one (a conflict)", (_, b) => b.With("name", "DB-Admin Review"), 409, "name_taken", "name", withReview: true),
+        Review("a review owner who does not exist", (_, b) => b.With("ownerId", Guid.NewGuid().ToString()), 404, "principal_not_found", "ownerId"),
+        Review("an unknown field in a review definition", (_, b) => b.With("definition.colour", "red"), 400, "unknown_field", "definition.colour"),
+        Review("a review of no role", (_, b) => b.With("definition.scope.roleIds", new JsonArray(Guid.NewGuid().ToString())), 404, "role_not_found", "definition.scope.roleIds[0]"),
+        Review("a review scope path with a trailing '/'", (_, b) => b.With("definition.scope.scopePath", "/prod/"), 400, "invalid_scope", "definition.scope.scopePath"),
+        Review("a review scope path with a '..' segment", (_, b) => b.With("definition.scope.scopePath", "/prod/../admin"), 400, "invalid_scope", "definition.scope.scopePath"),
+        Review("a review without stages", (_, b) => b.With("definition.stages", new JsonArray()), 400, "invalid_value", "definition.stages"),
+        Review("a named review stage without reviewers", (_, b) => b.With("definition.stages", new JsonArray(BadInputFixture.Stage("named"))), 400, "invalid_value", "definition.stages[0].reviewerIds"),
+        Review("a review stage of an unknown kind of reviewers", (f, b) => b.With("definition.stages", new JsonArray(BadInputFixture.Stage("peers", f.Alice.Id))), 400, "invalid_value", "definition.stages[0].reviewers"),
+        Review("a reviewer who does not exist", (_, b) => b.With("definition.stages", new JsonArray(BadInputFixture.Stage("named", Guid.NewGuid()))), 404, "principal_not_found", "definition.stages[0].reviewerIds[0]"),
+        Review("self-review as the second stage", (f, b) => b.With("definition.stages", new JsonArray(BadInputFixture.Stage("named", f.Alice.Id), BadInputFixture.Stage("self"))), 400, "invalid_value", "definition.stages[1].reviewers"),
+        Review("a manager stage without a fallback reviewer", (_, b) => b.With("definition.stages", new JsonArray(BadInputFixture.Stage("manager"))), 400, "invalid_value", "definition.stages[0].fallbackReviewerIds"),
+        Review("a quarterly instance open for 90 days (longer than the period allows)", (_, b) => b.With("definition.schedule.durationDays", 90), 400, "invalid_value", "definition.schedule.durationDays"),
+        Review("a review instance open for 0 days", (_, b) => b.With("definition.schedule.durationDays", 0), 400, "invalid_value", "definition.schedule.durationDays"),
+        Review("an unknown recurrence", (_, b) => b.With("definition.schedule.recurrence", "fortnightly"), 400, "invalid_value", "definition.schedule.recurrence"),
+        Review("a review's first start two days ago", (f, b) => b.With("definition.schedule.startsAt", f.At(TimeSpan.FromDays(-2))), 400, "invalid_value", "definition.schedule.startsAt"),
+        Review("a review schedule that ends before it starts", (f, b) => b.With("definition.schedule.end", "onDate").With("definition.schedule.endsOn", f.At(TimeSpan.FromHours(1))), 400, "invalid_value", "definition.schedule.endsOn"),
+        Review("a reminder more than a year before the end", (_, b) => b.With("definition.reminders", new JsonArray("P366D")), 400, "invalid_value", "definition.reminders"),
+        Review("an unknown default decision", (_, b) => b.With("definition.defaultDecision", "maybe"), 400, "invalid_value", "definition.defaultDecision"),
+        new("a review edit with a stale If-Match", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Put, $"{Reviews}/{f.ReviewId}", f.Review(), new Dictionary<string, string> { ["If-Match"] = "\"7\"" }), 412, "precondition_failed", "If-Match", WithReview: true),
+        Get("an unknown access review", f => f.Admin, _ => $"{Reviews}/{Guid.NewGuid()}", 404, "review_not_found", "id"),
+        Raw("stopping no access review", f => f.Admin, HttpMethod.Post, _ => $"{Reviews}/{Guid.NewGuid()}/stop", _ => "{}", 404, "review_not_found", "id"),
+        new("a stop reason with a control character (BEL)", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Post, $"{Reviews}/{f.ReviewId}/stop", """{"reason":"Done\u0007"}"""), 400, "invalid_characters", "reason", WithReview: true),
+        new("review items filtered by an unknown decision", f => f.Admin.GetAsync($"{Instances}/{f.ReviewInstanceId}/items?decision=maybe"), 400, "invalid_value", "decision", WithReview: true),
+        new("a review items limit of 0", f => f.Admin.GetAsync($"{Instances}/{f.ReviewInstanceId}/items?limit=0"), 400, "invalid_value", "limit", WithReview: true),
+        new("a review items cursor Elevate never gave out", f => f.Admin.GetAsync($"{Instances}/{f.ReviewInstanceId}/items?cursor=garbage"), 400, "invalid_cursor", "cursor", WithReview: true),
+        Raw("closing no review instance", f => f.Admin, HttpMethod.Post, _ => $"{Instances}/{Guid.NewGuid()}/close", _ => "", 404, "review_not_found", "id"),
+        // A rule (409), refused before anything is written or audited.
+        new("applying a review instance still in progress (a rule)", f => f.Admin.PostAsync($"{Instances}/{f.ReviewInstanceId}/apply"), 409, "review_not_closed", null, WithReview: true),
+
+        // Review decisions (alice reviews her own eligibility: a self-review)
+        Decide("malformed JSON for review decisions", _ => """{"items":[""", 400, "malformed_json", "body"),
+        Decide("review decisions with none in them", _ => """{"items":[]}""", 400, "invalid_value", "items"),
+        Decide("a review decision with an unknown decision", f => BadInputFixture.Decisions(BadInputFixture.Decision(f.ReviewItemId, "maybe", "Still on call")), 400, "invalid_value", "items[0].decision"),
+        Decide("a review decision without its decision", f => BadInputFixture.Decisions(BadInputFixture.Decision(f.ReviewItemId, null, "Still on call")), 400, "required", "items[0].decision"),
+        Decide("a review decision without an itemId", _ => BadInputFixture.Decisions(BadInputFixture.Decision(null, "approve", "Still on call")), 400, "required", "items[0].itemId"),
+        Decide("an unknown field in a review decision", f => BadInputFixture.Decisions(BadInputFixture.Decision(f.ReviewItemId, null, null).With("verdict", "approve")), 400, "unknown_field", "items[0].verdict"),
+        Decide("a review decision on an item of no instance", _ => BadInputFixture.Decisions(BadInputFixture.Decision(Guid.NewGuid(), "approve", "Still on call")), 404, "review_item_not_found", "items[0].itemId"),
+        // A rule (422), like an activation without its justification, refused before anything is written or audited.
+        Decide("a self-review decision without a justification (a rule)", f => BadInputFixture.Decisions(BadInputFixture.Decision(f.ReviewItemId, "approve", null)), 422, "reason_required", "items[0].reason"),
+        Decide("a review decision reason of 501 characters", f => BadInputFixture.Decisions(BadInputFixture.Decision(f.ReviewItemId, "approve", new string('r', 501))), 400, "too_long", "items[0].reason"),
+        Raw("a review decision in no instance", f => f.Alice.Client, HttpMethod.Post, _ => $"{Instances}/{Guid.NewGuid()}/decisions", _ => BadInputFixture.Decisions(BadInputFixture.Decision(Guid.NewGuid(), "approve", "Still on call")), 404, "review_not_found", "id"),
+        Get("my review items in no instance", f => f.Alice.Client, _ => $"/api/v1/me/access-reviews/{Guid.NewGuid()}/items", 404, "review_not_found", "id"),
+
         // Headers
         new("an If-Match header that is not an ETag", f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Patch, $"/api/v1/roles/{f.RoleId}", """{"description":"Owns the databases"}""", new Dictionary<string, string> { ["If-Match"] = "nonsense" }), 400, "invalid_value", "If-Match"),
         new("an Idempotency-Key of 201 characters", f => BadInputFixture.SendJsonAsync(f.Alice.Client, HttpMethod.Post, Requests, f.Activation(), new Dictionary<string, string> { ["Idempotency-Key"] = new string('k', 201) }), 400, "invalid_value", "Idempotency-Key"),
@@ -184,7 +237,7 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
     public async Task Bad_input_is_refused_with_a_problem_naming_the_field_and_changes_nothing(string @case)
     {
         var input = Catalog[@case];
-        await using var fixture = await BadInputFixture.CreateAsync(App, Admin, input.OnRealServer);
+        await using var fixture = await BadInputFixture.CreateAsync(App, Admin, input.OnRealServer, input.WithReview);
         var before = await DatabaseSnapshot.TakeAsync(App.Database);
 
         var response = await input.Send(fixture);
@@ -241,6 +294,14 @@ public abstract class BadInputTests(DatabaseKind kind) : AppTest(kind)
     /// <summary>Alice's valid activation with one thing spoiled.</summary>
     private static BadInput Activation(string name, Func<BadInputFixture, JsonObject, JsonObject> spoil, int status, string code, string field) =>
         new(name, f => BadInputFixture.SendJsonAsync(f.Alice.Client, HttpMethod.Post, Requests, spoil(f, f.Activation())), status, code, field);
+
+    /// <summary>The administrator's valid review definition with one thing spoiled.</summary>
+    private static BadInput Review(string name, Func<BadInputFixture, JsonObject, JsonObject> spoil, int status, string code, string field, bool withReview = false) =>
+        new(name, f => BadInputFixture.SendJsonAsync(f.Admin, HttpMethod.Post, Reviews, spoil(f, f.Review())), status, code, field, WithReview: withReview);
+
+    /// <summary>Alice's decisions in the fixture's running review, with <paramref name="body"/> as sent.</summary>
+    private static BadInput Decide(string name, Func<BadInputFixture, string> body, int status, string code, string field) =>
+        new(name, f => BadInputFixture.SendJsonAsync(f.Alice.Client, HttpMethod.Post, $"{Instances}/{f.ReviewInstanceId}/decisions", body(f)), status, code, field, WithReview: true);
 
     private static BadInput Raw(string name, Func<BadInputFixture, ApiClient> caller, HttpMethod method, string path, Func<BadInputFixture, string> body, int status, string code, string? field) =>
         Raw(name, caller, method, _ => path, body, status, code, field);

@@ -16,6 +16,10 @@ public sealed record DatabaseSnapshot(
     int Requests,
     int Tokens,
     int SetupSecrets,
+    int AccessReviews,
+    int ReviewInstances,
+    int ReviewItems,
+    int ReviewDecisions,
     long Versions,
     long AuditHeadSequence,
     string AuditHeadHash)
@@ -28,7 +32,10 @@ public sealed record DatabaseSnapshot(
             + await db.Roles.SumAsync(r => (long)r.Version)
             + await db.RoleSettings.SumAsync(s => (long)s.Version)
             + await db.Assignments.SumAsync(a => (long)a.Version)
-            + await db.Requests.SumAsync(r => (long)r.Version);
+            + await db.Requests.SumAsync(r => (long)r.Version)
+            + await db.AccessReviews.SumAsync(r => (long)r.Version)
+            + await db.ReviewInstances.SumAsync(i => (long)i.Version)
+            + await db.ReviewItems.SumAsync(i => (long)i.Version);
         return new DatabaseSnapshot(
             await db.Principals.CountAsync(),
             await db.GroupMemberships.CountAsync(),
@@ -38,6 +45,10 @@ public sealed record DatabaseSnapshot(
             await db.Requests.CountAsync(),
             await db.Tokens.CountAsync(),
             await db.SetupSecrets.CountAsync(),
+            await db.AccessReviews.CountAsync(),
+            await db.ReviewInstances.CountAsync(),
+            await db.ReviewItems.CountAsync(),
+            await db.ReviewDecisions.CountAsync(),
             versions,
             head.LastSequence,
             head.LastHash);

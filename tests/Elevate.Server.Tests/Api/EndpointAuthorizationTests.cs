@@ -1,6 +1,7 @@
 using Elevate.Core.Roles;
 using Elevate.Server.Tests.Approvals;
 using Elevate.Server.Tests.Infrastructure;
+using Elevate.Server.Tests.Reviews;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -61,9 +62,12 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
     /// <summary>
     /// What the walk aims at: alice is the plain user; bob is another user, eligible for a role, with a scheduled
     /// activation (a request) and a spare token; a group with bob in it; a service account; a narrowed settings
-    /// document at /prod for the administrator to delete.
+    /// document at /prod for the administrator to delete; an access review of that role, owned and reviewed by the
+    /// administrator, with its instance running and bob's eligibility as its item.
     /// </summary>
-    private sealed record World(ApiClient Admin, TestUser Alice, TestUser Bob, Guid RoleId, Guid GroupId, Guid ServiceAccountId, Guid BobEligibilityId, Guid BobRequestId, Guid BobTokenId);
+    private sealed record World(
+        ApiClient Admin, TestUser Alice, TestUser Bob, Guid RoleId, Guid GroupId, Guid ServiceAccountId, Guid BobEligibilityId, Guid BobRequestId, Guid BobTokenId,
+        ElevateApp App, Guid AdminId, Guid ReviewId, Guid ReviewInstanceId, Guid ReviewItemId);
 
     /// <summary>Who may call each endpoint. Keys are the route patterns as mapped (a trailing '/' ignored).</summary>
     private static readonly EndpointRule[] Rules =
@@ -183,6 +187,49 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         AdminOnly("GET", "/api/v1/alert-settings", Ok, Fixed("/api/v1/alert-settings")),
         AdminOnly("PUT", "/api/v1/alert-settings", Ok, Fixed("/api/v1/alert-settings", new { staleAccountAfter = "P60D" })),
 
+        // Access reviews: defining, running and reading them is for administrators (and a review's owner); a plain
+        // user, neither owner nor reviewer of the review at hand, is not even told it exists. The reviewer's own lists
+        // answer anyone signed in, and accepting recommendations accepts what waits for the caller (for the plain user,
+        // nothing). Whatever the administrator's call changes (stop, close, apply) is a review of its own.
+        SelfService("GET", "/api/v1/access-reviews", Ok, Ok, Fixed("/api/v1/access-reviews")),
+        AdminOnly("POST", "/api/v1/access-reviews", Created, (w, c) => Task.FromResult(new Call("/api/v1/access-reviews", ReviewBody(w, $"walk-create-{c}")))),
+        SelfService("GET", "/api/v1/access-reviews/{id:guid}", NotFound, Ok, (w, _) => Task.FromResult(new Call($"/api/v1/access-reviews/{w.ReviewId}"))),
+        SelfService("PUT", "/api/v1/access-reviews/{id:guid}", NotFound, Ok, async (w, c) =>
+        {
+            var review = (await w.Admin.PostAsync("/api/v1/access-reviews", ReviewBody(w, $"walk-edit-{c}"))).ShouldBe(Created).Id;
+            return new Call($"/api/v1/access-reviews/{review}", ReviewBody(w, $"walk-edited-{c}"));
+        }),
+        SelfService("POST", "/api/v1/access-reviews/{id:guid}/stop", NotFound, Ok, async (w, c) => new Call(
+            $"/api/v1/access-reviews/{(await RunningReviewAsync(w, c, "stop")).ReviewId}/stop", new { reason = "Walking every endpoint" })),
+        SelfService("GET", "/api/v1/access-reviews/{id:guid}/instances", NotFound, Ok, (w, _) => Task.FromResult(new Call($"/api/v1/access-reviews/{w.ReviewId}/instances"))),
+        SelfService("GET", "/api/v1/access-review-instances/{id:guid}", NotFound, Ok, (w, _) => Task.FromResult(new Call($"/api/v1/access-review-instances/{w.ReviewInstanceId}"))),
+        SelfService("GET", "/api/v1/access-review-instances/{id:guid}/items", NotFound, Ok, (w, _) => Task.FromResult(new Call(
+            $"/api/v1/access-review-instances/{w.ReviewInstanceId}/items?decision=all"))),
+        SelfService("GET", "/api/v1/access-review-instances/{id:guid}/export", NotFound, Ok, (w, _) => Task.FromResult(new Call(
+            $"/api/v1/access-review-instances/{w.ReviewInstanceId}/export"))),
+        SelfService("POST", "/api/v1/access-review-instances/{id:guid}/close", NotFound, Ok, async (w, c) => new Call(
+            $"/api/v1/access-review-instances/{(await RunningReviewAsync(w, c, "close")).InstanceId}/close")),
+        SelfService("POST", "/api/v1/access-review-instances/{id:guid}/apply", NotFound, Ok, async (w, c) =>
+        {
+            // A closed instance with a denial left to apply: the administrator, its reviewer, denies bob's access and closes it.
+            var (_, instance) = await RunningReviewAsync(w, c, "apply");
+            var item = Assert.Single(await w.Admin.ItemsAsync(instance)).GetProperty("id").GetGuid();
+            (await w.Admin.DecideAsync(instance, ReviewScenario.Decision(item, "deny", "Walking every endpoint"))).ShouldBe(Ok);
+            (await w.Admin.PostAsync($"/api/v1/access-review-instances/{instance}/close")).ShouldBe(Ok);
+            return new Call($"/api/v1/access-review-instances/{instance}/apply");
+        }),
+        // A decision by someone who neither reviews nor may read the instance: not found, as the reviewer's item list
+        // and an approval answer such a stranger; a refusal naming whose access to which role is at stake tells them
+        // what they may not see.
+        SelfService("POST", "/api/v1/access-review-instances/{id:guid}/decisions", NotFound, Ok, (w, _) => Task.FromResult(new Call(
+            $"/api/v1/access-review-instances/{w.ReviewInstanceId}/decisions", new { items = new[] { ReviewScenario.Decision(w.ReviewItemId, "approve", "Walking every endpoint") } }))),
+        // Likewise: to a stranger, nothing to accept is an instance that does not exist.
+        SelfService("POST", "/api/v1/access-review-instances/{id:guid}/accept-recommendations", NotFound, Ok, (w, _) => Task.FromResult(new Call(
+            $"/api/v1/access-review-instances/{w.ReviewInstanceId}/accept-recommendations"))),
+        SelfService("GET", "/api/v1/me/access-reviews", Ok, Ok, Fixed("/api/v1/me/access-reviews")),
+        SelfService("GET", "/api/v1/me/access-reviews/{id:guid}/items", NotFound, Ok, (w, _) => Task.FromResult(new Call(
+            $"/api/v1/me/access-reviews/{w.ReviewInstanceId}/items?pending=false"))),
+
         // The audit trail and the scheduler
         AdminOnly("GET", "/api/v1/audit/events", Ok, Fixed("/api/v1/audit/events")),
         AdminOnly("GET", "/api/v1/audit/events/{sequence:long}", Ok, Fixed("/api/v1/audit/events/1")),
@@ -202,6 +249,12 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         Page("account/tokens", ToSignIn),
         Page("signout", ToSignIn),
         new(AnyMethod, "approvals/{id:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/approvals/{w.BobRequestId}"))),
+        Page("reviews", ToSignIn),
+        new(AnyMethod, "reviews/{instanceId:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/reviews/{w.ReviewInstanceId}"))),
+        Page("admin/reviews", ToSignIn),
+        new(AnyMethod, "admin/reviews/{reviewId:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/admin/reviews/{w.ReviewId}"))),
+        new(AnyMethod, "admin/reviews/instances/{instanceId:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call(
+            $"/admin/reviews/instances/{w.ReviewInstanceId}"))),
         Open("GET", "/signin/sso/{provider}", ToSignIn, Fixed("/signin/sso/nowhere")),
         Open("GET", "/signin/sso/{provider}/complete", ToSignIn, Fixed("/signin/sso/nowhere/complete")),
     ];
@@ -323,7 +376,32 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         var scheduled = (await bob.Client.ActivateAsync(role, "/", Scenario.For("PT1H", App.Time.GetUtcNow().AddHours(1)))).ShouldBe(201);
         Assert.Equal("scheduled", scheduled["status"].GetString());
         var spareToken = (await bob.Client.PostAsync("/api/v1/tokens", new { name = "spare" })).ShouldBe(201)["token"].GetProperty("id").GetGuid();
-        return new World(Admin, alice, bob, role, group, robot, eligibility, scheduled.Id, spareToken);
+        var adminId = await Admin.MyIdAsync();
+        var (review, instance) = await Admin.StartReviewNowAsync(App, "db-admin review",
+            ReviewScenario.Definition([role], [ReviewScenario.Named(adminId)], App.Time.GetUtcNow()), schedulerRuns: false);
+        var item = Assert.Single(await Admin.ItemsAsync(instance));
+        Assert.Equal(eligibility, item.GetProperty("assignmentId").GetGuid());
+        return new World(Admin, alice, bob, role, group, robot, eligibility, scheduled.Id, spareToken, App, adminId, review, instance, item.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>A review definition (named for <paramref name="name"/>) of the world's role, reviewed by the administrator, starting tomorrow.</summary>
+    private static object ReviewBody(World w, string name) => new
+    {
+        name,
+        description = "Walking every endpoint",
+        definition = ReviewScenario.Definition([w.RoleId], [ReviewScenario.Named(w.AdminId)], w.App.Time.GetUtcNow() + TimeSpan.FromDays(1)),
+    };
+
+    /// <summary>
+    /// A review of bob's eligibility for a new role (named for <paramref name="purpose"/> and the caller), reviewed by
+    /// the administrator, with its instance started by a scheduler pass run by hand.
+    /// </summary>
+    private static async Task<(Guid ReviewId, Guid InstanceId)> RunningReviewAsync(World w, Caller caller, string purpose)
+    {
+        var role = await w.Admin.CreateRoleAsync($"review-{purpose}-{caller}");
+        await w.Admin.MakeEligibleAsync(w.Bob.Id, role);
+        return await w.Admin.StartReviewNowAsync(w.App, $"review-{purpose}-{caller}",
+            ReviewScenario.Definition([role], [ReviewScenario.Named(w.AdminId)], w.App.Time.GetUtcNow()), schedulerRuns: false);
     }
 
     /// <summary>Bob's activation of a new role (named for <paramref name="purpose"/> and the caller) waiting for the administrator's approval.</summary>

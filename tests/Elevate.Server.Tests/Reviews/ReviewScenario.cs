@@ -54,3 +54,138 @@ public static class ReviewScenario
     public static Guid ItemIdOf(IEnumerable<JsonElement> items, Guid principalId) =>
         items.Single(i => i.GetProperty("principal").GetProperty("id").GetGuid() == principalId).GetProperty("id").GetGuid();
 }
+
+/// <summary>More short ways to drive reviews (close, apply, export, accept recommendations) and to read items.</summary>
+public static class ReviewScenarioMore
+{
+    /// <summary>The single instance of a review that has started (waits for the scheduler first).</summary>
+    public static async Task<Guid> OnlyInstanceAsync(this ApiClient admin, ElevateApp app, Guid reviewId)
+    {
+        await app.SettleAsync();
+        return Assert.Single(await admin.InstancesOfAsync(reviewId)).GetProperty("id").GetGuid();
+    }
+
+    public static Task<ApiResponse> CloseInstanceAsync(this ApiClient admin, Guid instanceId) => admin.PostAsync($"{ReviewScenario.Instances}/{instanceId}/close");
+
+    public static Task<ApiResponse> ApplyInstanceAsync(this ApiClient admin, Guid instanceId) => admin.PostAsync($"{ReviewScenario.Instances}/{instanceId}/apply");
+
+    public static Task<ApiResponse> AcceptRecommendationsAsync(this ApiClient reviewer, Guid instanceId) =>
+        reviewer.PostAsync($"{ReviewScenario.Instances}/{instanceId}/accept-recommendations");
+
+    /// <summary>Sets a user's manager through the directory API.</summary>
+    public static async Task SetManagerAsync(this ApiClient admin, Guid userId, Guid managerId) =>
+        (await admin.PatchAsync($"/api/v1/principals/{userId}", new { managerId })).ShouldBe(200);
+
+    /// <summary>The instance's CSV export: status, content type and text.</summary>
+    public static async Task<(int Status, string? MediaType, string Text)> ExportCsvAsync(this ApiClient caller, Guid instanceId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{ReviewScenario.Instances}/{instanceId}/export");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", caller.Token);
+        using var response = await caller.Http.SendAsync(request);
+        return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF line ends) into records.</summary>
+    public static List<string[]> ParseCsv(string text)
+    {
+        var records = new List<string[]>();
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c is '\r' or '\n')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                fields.Add(field.ToString());
+                field.Clear();
+                records.Add([.. fields]);
+                fields.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            records.Add([.. fields]);
+        }
+
+        return records;
+    }
+
+    /// <summary>The item of <paramref name="principalId"/> (the only one).</summary>
+    public static JsonElement ItemOf(IEnumerable<JsonElement> items, Guid principalId) =>
+        items.Single(i => i.GetProperty("principal").GetProperty("id").GetGuid() == principalId);
+
+    /// <summary>A string property, or null when it is null or missing.</summary>
+    public static string? Text(this JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Whether a property is null (or missing).</summary>
+    public static bool IsNull(this JsonElement element, string property) =>
+        !element.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null;
+
+    /// <summary>An audit event's details document.</summary>
+    public static JsonElement DetailsOf(JsonElement auditEvent) =>
+        JsonDocument.Parse(auditEvent.GetProperty("details").GetString() ?? "{}").RootElement.Clone();
+}
+
+/// <summary>Starting a review's instance now, in suites with or without the running scheduler.</summary>
+public static class ReviewStarts
+{
+    /// <summary>
+    /// Creates a review whose first instance is due now and starts that instance: by settling the running scheduler,
+    /// or, in a suite that turns the scheduler off, by running one scheduler pass by hand. Returns the review and its
+    /// running instance.
+    /// </summary>
+    public static async Task<(Guid ReviewId, Guid InstanceId)> StartReviewNowAsync(
+        this ApiClient admin, ElevateApp app, string name, object definition, Guid? ownerId = null, bool schedulerRuns = true)
+    {
+        var reviewId = (await admin.CreateReviewAsync(name, definition, ownerId)).ShouldBe(201).Id;
+        if (schedulerRuns)
+        {
+            await app.SettleAsync();
+        }
+        else
+        {
+            await app.Scheduler.RunPassAsync(CancellationToken.None);
+        }
+
+        var instance = Assert.Single(await admin.InstancesOfAsync(reviewId));
+        return (reviewId, instance.GetProperty("id").GetGuid());
+    }
+}

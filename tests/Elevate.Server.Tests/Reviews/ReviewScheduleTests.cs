@@ -156,7 +156,7 @@ public abstract class ReviewScheduleTests(DatabaseKind kind) : AppTest(kind)
         // The running instance keeps its snapshot and its reviewers.
         var running = Assert.Single(await Admin.ItemsAsync(runningId));
         Assert.Equal(alice.Id, running.GetProperty("principal").GetProperty("id").GetGuid());
-        (await dave.Client.DecideAsync(runningId, Decision(running.GetProperty("id").GetGuid(), "approve", "New reviewer"))).ShouldFail(403, "not_a_reviewer");
+        (await dave.Client.DecideAsync(runningId, Decision(running.GetProperty("id").GetGuid(), "approve", "New reviewer"))).ShouldFail(404, "review_not_found");
         (await carol.Client.DecideAsync(runningId, Decision(running.GetProperty("id").GetGuid(), "approve", "Still on call"))).ShouldBe(200);
 
         await App.AdvanceAsync(TimeSpan.FromDays(7));
@@ -166,7 +166,7 @@ public abstract class ReviewScheduleTests(DatabaseKind kind) : AppTest(kind)
         var nextId = instances[0].GetProperty("id").GetGuid();
         var next = await Admin.ItemsAsync(nextId);
         Assert.Equal(new[] { alice.Id, bob.Id }.Order(), next.Select(i => i.GetProperty("principal").GetProperty("id").GetGuid()).Order());
-        (await carol.Client.DecideAsync(nextId, Decision(ItemIdOf(next, alice.Id), "approve", "Old reviewer"))).ShouldFail(403, "not_a_reviewer");
+        (await carol.Client.DecideAsync(nextId, Decision(ItemIdOf(next, alice.Id), "approve", "Old reviewer"))).ShouldFail(404, "review_not_found");
         Assert.Equal(2, (await dave.Client.MyItemsAsync(nextId)).Count);
         (await dave.Client.DecideAsync(nextId, Decision(ItemIdOf(next, alice.Id), "approve", "On call"), Decision(ItemIdOf(next, bob.Id), "deny", "Left"))).ShouldBe(200);
     }

@@ -415,6 +415,7 @@ public abstract partial class ReviewFormPage(ElevateDbContext db, TimeProvider t
             return "";
         }
 
+        field = InForm(field);
         if (CoreStageField().Match(field) is { Success: true } m)
         {
             var index = int.Parse(m.Groups["i"].Value, CultureInfo.InvariantCulture);
@@ -464,7 +465,7 @@ public abstract partial class ReviewFormPage(ElevateDbContext db, TimeProvider t
     /// <summary>The core's message, naming the reviewer when it is about one of several (<c>stages[0].reviewerIds[2]</c>).</summary>
     private static string Message(ElevateError error, FormRead read)
     {
-        if (error.Field is { } field && CoreStageField().Match(field) is { Success: true } m && m.Groups["n"].Success
+        if (error.Field is { } field && CoreStageField().Match(InForm(field)) is { Success: true } m && m.Groups["n"].Success
             && KeyOf(field, read) is var key && read.Names.TryGetValue(key, out var names)
             && int.TryParse(m.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < names.Count)
         {
@@ -475,6 +476,9 @@ public abstract partial class ReviewFormPage(ElevateDbContext db, TimeProvider t
             ? "Someone changed this review since you opened it. Reload the page to see their changes, then make yours again."
             : error.Message;
     }
+
+    /// <summary>The core names a definition's fields as in the API body (<c>definition.schedule.durationDays</c>); the form holds the definition's fields itself.</summary>
+    private static string InForm(string field) => field.StartsWith("definition.", StringComparison.Ordinal) ? field["definition.".Length..] : field;
 
     [GeneratedRegex(@"^stages\[(?<i>\d+)\](?:\.(?<field>[A-Za-z]+)(?:\[(?<n>\d+)\])?)?$")]
     private static partial Regex CoreStageField();
