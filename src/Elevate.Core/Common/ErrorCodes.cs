@@ -107,6 +107,7 @@ public static class ErrorCodes
     public const string ReviewNotInProgress = "review_not_in_progress";
     public const string ReviewNotClosed = "review_not_closed";
     public const string ReviewStopped = "review_stopped";
+    public const string StageDecided = "stage_decided";
     public const string NotAReviewer = "not_a_reviewer";
     public const string ReasonRequired = "reason_required";
 

@@ -376,7 +376,14 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             }
 
             Channels(new Notice(e, critical, facts), except: null);
-            await ReviewersAsync(e, facts, rows, ct);
+            await ReviewersAsync(e, facts, rows, await DecidedAsync(instance.Id, ct), ct);
+        }
+
+        /// <summary>Who decided which item of an instance (committed, and in this change set): they do not decide another stage of it.</summary>
+        private async Task<HashSet<(Guid ItemId, Guid ReviewerId)>> DecidedAsync(Guid instanceId, CancellationToken ct)
+        {
+            var stored = await Db.ReviewDecisions.AsNoTracking().Where(d => d.InstanceId == instanceId).Select(d => new { d.ItemId, d.ReviewerId }).ToListAsync(ct);
+            return [.. stored.Select(d => (d.ItemId, d.ReviewerId)), .. Db.ReviewDecisions.Local.Where(d => d.InstanceId == instanceId).Select(d => (d.ItemId, d.ReviewerId))];
         }
 
         /// <summary>
@@ -421,21 +428,25 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                     ItemCount = instance.ItemCount,
                     DecideBy = instance.EndsAt,
                 };
-                await ReviewersAsync(NotificationEvent.ReviewStarted, facts, rows, ct);
+                await ReviewersAsync(NotificationEvent.ReviewStarted, facts, rows, await DecidedAsync(instance.Id, ct), ct);
             }
         }
 
         /// <summary>Mails each person with items waiting (a reviewer group: its members), never about their own access.</summary>
-        private async Task ReviewersAsync(NotificationEvent e, MessageFacts facts, IReadOnlyList<(Guid ItemId, Guid ReviewerId, Guid PrincipalId)> rows, CancellationToken ct)
+        private async Task ReviewersAsync(
+            NotificationEvent e, MessageFacts facts, IReadOnlyList<(Guid ItemId, Guid ReviewerId, Guid PrincipalId)> rows, HashSet<(Guid ItemId, Guid ReviewerId)> decided, CancellationToken ct)
         {
             if (!options.EmailEnabled)
             {
                 return;
             }
 
-            // Whose access each item is: a user, or a group's members.
+            // Whose access each item is: a user, or a group's members. The principals in one query (a self-review
+            // names thousands), then each group's members.
+            var principals = rows.Select(r => r.PrincipalId).Distinct().ToList();
+            await PeopleAsync(principals, ct, expandGroups: false);
             var holders = new Dictionary<Guid, HashSet<Guid>>();
-            foreach (var principal in rows.Select(r => r.PrincipalId).Distinct())
+            foreach (var principal in principals)
             {
                 holders[principal] = [principal, .. (await PeopleAsync([principal], ct)).Select(p => p.Id)];
             }
@@ -446,8 +457,8 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 foreach (var person in await PeopleAsync([group.Key], ct))
                 {
                     // Never about one's own access (or one's group's), except one's own self-review.
-                    var theirs = group.Where(g => !holders[g.PrincipalId].Contains(person.Id) || (g.ReviewerId == person.Id && g.PrincipalId == person.Id))
-                        .Select(g => g.ItemId).ToList();
+                    var theirs = group.Where(g => (!holders[g.PrincipalId].Contains(person.Id) || (g.ReviewerId == person.Id && g.PrincipalId == person.Id))
+                        && !decided.Contains((g.ItemId, person.Id))).Select(g => g.ItemId).ToList();
                     if (theirs.Count == 0)
                     {
                         continue;

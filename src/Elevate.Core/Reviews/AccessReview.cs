@@ -27,10 +27,16 @@ public sealed class AccessReview : IVersioned
 
     public string? Description { get; set; }
 
-    /// <summary>Who is told the results, sees the progress, and whose authority applies results automatically.</summary>
+    /// <summary>Who is told the results and follows the progress.</summary>
     public Guid OwnerId { get; set; }
 
     public ReviewStatus Status { get; set; }
+
+    /// <summary>
+    /// Whose authority an automatic apply uses: whoever last set the definition (created or edited it). Naming someone
+    /// else as owner lends nobody the owner's rights: the one who wrote the rules answers for applying them.
+    /// </summary>
+    public Guid? AppliesAsId { get; set; }
 
     /// <summary>The <see cref="ReviewDefinition"/> document.</summary>
     public string Definition { get; set; } = "{}";

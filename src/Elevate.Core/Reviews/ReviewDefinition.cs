@@ -176,6 +176,12 @@ public sealed record ReviewDefinition
         {
             var stage = Stages[i];
             var field = $"stages[{i}]";
+            if (stage is null)
+            {
+                Check(false, field, "A stage: who reviews, and the fallback reviewers.");
+                continue;
+            }
+
             Check(Enum.IsDefined(stage.Reviewers), $"{field}.reviewers", "named, self or manager.");
             Check(stage.ReviewerIds.Count <= MaxReviewers && stage.FallbackReviewerIds.Count <= MaxReviewers, field, $"At most {MaxReviewers} reviewers and {MaxReviewers} fallback reviewers.");
             Check(stage.Reviewers != ReviewerKind.Named || stage.ReviewerIds.Count > 0, $"{field}.reviewerIds", "Name at least one reviewer (a user or a group).");
@@ -185,6 +191,8 @@ public sealed record ReviewDefinition
             Check(stage.Reviewers != ReviewerKind.Self || i == 0, $"{field}.reviewers", "Self-review can only be the first stage.");
         }
 
+        Check(Schedule.StartsAt.Year < 9000 && Schedule.EndsOn is not { Year: >= 9000 }, Schedule.StartsAt.Year < 9000 ? "schedule.endsOn" : "schedule.startsAt",
+            "A date before the year 9000.");
         Check(Enum.IsDefined(Schedule.Recurrence), "schedule.recurrence", "oneTime, weekly, monthly, quarterly, semiAnnual or annual.");
         var longest = ReviewRecurrence.LongestDurationDays(Schedule.Recurrence);
         Check(Schedule.DurationDays >= 1 && Schedule.DurationDays <= longest, "schedule.durationDays",

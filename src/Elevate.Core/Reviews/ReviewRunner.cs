@@ -262,11 +262,11 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             items.Count(i => i.Outcome == ReviewOutcome.AlreadyGone), items.Count(i => i.Outcome == ReviewOutcome.Removed), items.Count(i => i.Outcome == ReviewOutcome.Failed));
     }
 
-    /// <summary>Applies a closed instance whose automatic apply is due, with its owner's authority.</summary>
+    /// <summary>Applies a closed instance whose automatic apply is due, with the authority of whoever last set the review's definition.</summary>
     private async Task<bool> AutoApplyAsync(Guid instanceId, CancellationToken ct)
     {
         // Claim it: of several instances, one applies.
-        Guid ownerId;
+        Guid appliesAs;
         await using (var cs = await changes.BeginAsync(Actor.System("reviews"), ct))
         {
             var instance = await cs.Db.ReviewInstances.FirstOrDefaultAsync(i => i.Id == instanceId, ct);
@@ -279,10 +279,10 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             instance.ApplyAt = null;
 
             var review = await cs.Db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
-            ownerId = review.OwnerId;
+            appliesAs = review.AppliesAsId ?? review.OwnerId;
             cs.Audit(new AuditRecord("review.apply_started")
             {
-                Details = AuditDetails.Of(new { reviewId = review.Id, review = review.Name, instanceId, number = instance.Number, automatic = true }),
+                Details = AuditDetails.Of(new { reviewId = review.Id, review = review.Name, instanceId, number = instance.Number, automatic = true, appliesAs }),
             });
             if (!(await cs.CommitAsync(ct)).IsSuccess)
             {
@@ -290,8 +290,8 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             }
         }
 
-        var owner = await changes.Db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == ownerId, ct);
-        var actor = new Actor(ownerId, owner?.Name ?? ownerId.ToString(), CorrelationId: $"access-review:{instanceId:N}");
+        var writer = await changes.Db.Principals.AsNoTracking().FirstOrDefaultAsync(p => p.Id == appliesAs, ct);
+        var actor = new Actor(appliesAs, writer?.Name ?? appliesAs.ToString(), CorrelationId: $"access-review:{instanceId:N}");
         await ApplyAsync(instanceId, actor, automatic: true, ct);
         return true;
     }
@@ -342,6 +342,11 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             .Select(r => new { r.IdempotencyKey, r.Id }).ToListAsync(ct);
         foreach (var item in items)
         {
+            if (outcomes.TryGetValue(item.Id, out var found) && found.Detail is { Length: > 1000 } detail)
+            {
+                outcomes[item.Id] = found with { Detail = detail[..1000] };
+            }
+
             if (made.Find(m => m.IdempotencyKey == Key(item.Id)) is { } removal)
             {
                 (item.Outcome, item.OutcomeDetail, item.RemovalRequestId) = (ReviewOutcome.Removed, null, removal.Id);
@@ -462,10 +467,12 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
         }
 
         var memberships = new HashSet<(Guid, Guid)>();
-        var groups = items.Where(i => i.ViaGroupId is not null).Select(i => i.ViaGroupId!.Value).Distinct().ToList();
-        foreach (var chunk in groups.Chunk(Chunk))
+        foreach (var chunk in items.Where(i => i.ViaGroupId is not null).Chunk(Chunk))
         {
-            var rows = await db.GroupMemberships.AsNoTracking().Where(m => chunk.Contains(m.GroupId)).Select(m => new { m.GroupId, m.MemberId }).ToListAsync(ct);
+            var groups = chunk.Select(i => i.ViaGroupId!.Value).Distinct().ToList();
+            var members = chunk.Select(i => i.PrincipalId).Distinct().ToList();
+            var rows = await db.GroupMemberships.AsNoTracking().Where(m => groups.Contains(m.GroupId) && members.Contains(m.MemberId))
+                .Select(m => new { m.GroupId, m.MemberId }).ToListAsync(ct);
             memberships.UnionWith(rows.Select(r => (r.GroupId, r.MemberId)));
         }
 
@@ -555,6 +562,18 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             holders[id] = reviewer;
         }
 
+        // A reviewer in a group reviewed as a whole would review their own access: they are passed over for it.
+        var reviewerPool = definition.Stages.SelectMany(st => st.ReviewerIds.Concat(st.FallbackReviewerIds))
+            .Concat(holders.Values.Select(h => h.ManagerId).OfType<Guid>()).Distinct().ToList();
+        var wholeGroups = units.Where(u => u.Group is null && u.Principal.Kind == PrincipalKind.Group).Select(u => u.Principal.Id).Distinct().ToList();
+        var inGroup = new HashSet<(Guid Group, Guid Member)>();
+        foreach (var chunk in wholeGroups.Chunk(Chunk))
+        {
+            var rows = await db.GroupMemberships.AsNoTracking().Where(m => chunk.Contains(m.GroupId) && reviewerPool.Contains(m.MemberId))
+                .Select(m => new { m.GroupId, m.MemberId }).ToListAsync(ct);
+            inGroup.UnionWith(rows.Select(r => (r.GroupId, r.MemberId)));
+        }
+
         var activity = await ActivityAsync(db, units, members, ct);
         var result = new List<Snapshotted>();
         foreach (var (a, principal, group) in units)
@@ -592,7 +611,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             var reviewers = new List<ReviewItemReviewer>();
             for (var s = 0; s < definition.Stages.Count; s++)
             {
-                foreach (var (reviewerId, fallback) in StageReviewers(definition.Stages[s], principal, holders))
+                foreach (var (reviewerId, fallback) in StageReviewers(definition.Stages[s], principal, holders, inGroup))
                 {
                     reviewers.Add(new ReviewItemReviewer { ItemId = item.Id, InstanceId = instance.Id, Stage = s + 1, ReviewerId = reviewerId, IsFallback = fallback });
                 }
@@ -609,9 +628,9 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
     /// stage's reviewers cannot review (no manager, a group or service account asked to review itself, only the
     /// principal named), the fallback reviewers do.
     /// </summary>
-    private static IEnumerable<(Guid Id, bool Fallback)> StageReviewers(ReviewStage stage, Holder principal, IReadOnlyDictionary<Guid, Holder> known)
+    private static IEnumerable<(Guid Id, bool Fallback)> StageReviewers(ReviewStage stage, Holder principal, IReadOnlyDictionary<Guid, Holder> known, HashSet<(Guid Group, Guid Member)> inGroup)
     {
-        bool Usable(Guid id) => id != principal.Id && known.TryGetValue(id, out var p) && p.Enabled;
+        bool Usable(Guid id) => id != principal.Id && !inGroup.Contains((principal.Id, id)) && known.TryGetValue(id, out var p) && p.Enabled;
         IEnumerable<Guid> own = stage.Reviewers switch
         {
             ReviewerKind.Self => principal is { Kind: PrincipalKind.User, Enabled: true } ? [principal.Id] : [],

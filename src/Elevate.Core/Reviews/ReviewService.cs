@@ -84,6 +84,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             Status = ReviewStatus.Active,
             CreatedAt = cs.Now,
             CreatedById = actor.PrincipalId,
+            AppliesAsId = actor.PrincipalId,
             UpdatedAt = cs.Now,
         };
         review.Write(definition);
@@ -145,6 +146,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         review.NormalizedName = AccessReview.Normalize(input.Name!);
         review.Description = input.Description?.Trim() is { Length: > 0 } d ? d : null;
         review.OwnerId = input.OwnerId ?? review.OwnerId;
+        review.AppliesAsId = actor.PrincipalId;
         review.Write(definition);
         var lastStart = await cs.Db.ReviewInstances.Where(i => i.ReviewId == id).MaxAsync(i => (DateTimeOffset?)i.StartsAt, ct);
         var runningUntil = await cs.Db.ReviewInstances.Where(i => i.ReviewId == id && i.Status == InstanceStatus.InProgress).MaxAsync(i => (DateTimeOffset?)i.EndsAt, ct);
@@ -429,18 +431,19 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         }
 
         var review = await db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
+        if (!CanReadInstance(actor, review, instance) && !await reviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct))
+        {
+            // Neither a reviewer here nor allowed to read the instance: as if it did not exist.
+            return ReviewNotFound();
+        }
+
         var page = await PageAsync(query, cursor, limit, mine, instance, ct);
         if (!page.IsSuccess)
         {
             return page.Error;
         }
 
-        var progress = CanRead(actor, review) && await ProgressAsync(instanceId, actor, ct) is { IsSuccess: true } read ? read.Value : null;
-        if (page.Value.Items.Count == 0 && cursor is null && progress is null && !await reviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct))
-        {
-            // Neither a reviewer here nor allowed to read the instance: as if it did not exist.
-            return ReviewNotFound();
-        }
+        var progress = CanReadInstance(actor, review, instance) && await ProgressAsync(instanceId, actor, ct) is { IsSuccess: true } read ? read.Value : null;
 
         return (progress, instance, review.Name, page.Value);
     }
@@ -448,7 +451,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
     /// <summary>
     /// Records decisions, all or none: every item must be one the caller reviews at a stage it has reached, never their
     /// own access (except in self-review), with a reason where the review requires one. A decision may be changed
-    /// until the instance closes; changing an earlier stage's decision sends the item back through the later stages.
+    /// until the instance closes, as long as no later stage has decided the item (a later stage's decision stands).
     /// </summary>
     public Task<Result<IReadOnlyList<ReviewItem>>> DecideAsync(Guid instanceId, IReadOnlyList<DecisionInput> decisions, Actor actor, CancellationToken ct) =>
         DecideAsync(instanceId, decisions, actor, acceptRecommendations: false, ct);
@@ -477,7 +480,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             var instance = await db.ReviewInstances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
             var review = instance is null ? null : await db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == instance.ReviewId, ct);
             var known = review is not null
-                && (CanRead(actor, review) || await db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct));
+                && (CanReadInstance(actor, review, instance!) || await db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct));
             return known ? Result<IReadOnlyList<ReviewItem>>.Success([]) : ReviewNotFound();
         }
 
@@ -520,7 +523,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         var definition = instance.Read();
         var review = await cs.Db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
         var mine = await IdentitiesAsync(cs.Db, me, ct);
-        if (!CanRead(actor, review) && !await cs.Db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct))
+        if (!CanReadInstance(actor, review, instance) && !await cs.Db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct))
         {
             // Neither a reviewer here nor allowed to read the review: whose access it holds (or whether it is still
             // open) is none of the caller's business.
@@ -560,6 +563,21 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                 return new ElevateError(ErrorCodes.NotAReviewer, ErrorKind.Forbidden, $"You do not review {item.PrincipalName}'s {item.RoleName} at this stage.", $"items[{n}].itemId");
             }
 
+            if (acceptRecommendations && (item.Decision is not null || stage != item.Stage || existing.Any(d => d.ItemId == item.Id && d.Stage >= stage)))
+            {
+                // Decided by someone else since the list of pending items was read: theirs stands.
+                continue;
+            }
+
+            // A later stage's decision stands: an earlier stage cannot take it back (in a self-review, the principal
+            // could otherwise undo the denial of their own access by approving again).
+            if (existing.Any(d => d.ItemId == item.Id && d.Stage > stage))
+            {
+                return ElevateError.Conflict(ErrorCodes.StageDecided,
+                    $"Stage {existing.Where(d => d.ItemId == item.Id).Max(d => d.Stage)} has decided {item.PrincipalName}'s {item.RoleName}; an earlier stage's decision no longer changes.",
+                    $"items[{n}].itemId");
+            }
+
             // Self-review lets a principal review their own access, and only that; a fallback reviewer of a self-review
             // stage (for a group) is bound by the same rule as any reviewer: not their own group's access.
             var self = definition.Stages[stage - 1].Reviewers == ReviewerKind.Self;
@@ -585,11 +603,15 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             plan.Add((item, stage, input));
         }
 
+        if (plan.Count == 0)
+        {
+            // Every recommendation was overtaken by another reviewer's decision: nothing to record.
+            return Result<IReadOnlyList<ReviewItem>>.Success([]);
+        }
+
         foreach (var (item, stage, input) in plan)
         {
             var before = item.Decision;
-            var cleared = existing.Where(d => d.ItemId == item.Id && d.Stage > stage).ToList();
-            cs.Db.ReviewDecisions.RemoveRange(cleared);
             var decision = existing.FirstOrDefault(d => d.ItemId == item.Id && d.Stage == stage);
             var previous = decision?.Verdict;
             if (decision is null)
@@ -634,7 +656,6 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                     previous,
                     final = item.Decision,
                     wasFinal = before,
-                    laterStagesCleared = cleared.Count,
                     viaGroup = item.ViaGroupName,
                     acceptedRecommendation = acceptRecommendations,
                 }),
@@ -689,7 +710,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
     {
         var instance = await changes.Db.ReviewInstances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
         var review = instance is null ? null : await changes.Db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == instance.ReviewId, ct);
-        return instance is null || review is null || !CanRead(actor, review) ? ReviewNotFound() : (instance, review);
+        return instance is null || review is null || !CanReadInstance(actor, review, instance) ? ReviewNotFound() : (instance, review);
     }
 
     private async Task<Result<(ReviewInstance Instance, AccessReview Review)>> ManageableInstanceAsync(Guid instanceId, Actor actor, CancellationToken ct)
@@ -708,6 +729,10 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
     /// <summary>Its owner, auditors, and whoever may read assignments at the review's scope (its administrators too).</summary>
     private bool CanRead(Actor actor, AccessReview review) =>
         review.OwnerId == actor.PrincipalId || CanReadAll(actor) || authorizer.Can(actor, Permission.ReadAssignments, ScopeOf(review.Read()));
+
+    /// <summary>An instance is read at the scope it snapshotted, whatever the review's scope has become since.</summary>
+    private bool CanReadInstance(Actor actor, AccessReview review, ReviewInstance instance) =>
+        review.OwnerId == actor.PrincipalId || CanReadAll(actor) || authorizer.Can(actor, Permission.ReadAssignments, ScopeOf(instance.Read()));
 
     private static ScopePath ScopeOf(ReviewDefinition definition) =>
         definition.Scope.ScopePath is { } path && ScopePath.TryParse(path, out var scope, out _) ? scope : ScopePath.Root;
@@ -733,7 +758,13 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         {
             errors.Add(ElevateError.Validation(ErrorCodes.Required, "definition.schedule.startsAt", "When the first instance starts."));
         }
-        else if (schedule.StartsAt < now - TimeSpan.FromDays(1) && schedule.StartsAt != startedAnchor)
+        else if (startedAnchor is { } anchor && (schedule.StartsAt - anchor).Duration() < TimeSpan.FromMinutes(1))
+        {
+            // The first start of a schedule that already runs, as a form shows it (to the minute): unchanged.
+            schedule = schedule with { StartsAt = anchor };
+            definition = definition with { Schedule = schedule };
+        }
+        else if (schedule.StartsAt < now - TimeSpan.FromDays(1))
         {
             errors.Add(ElevateError.Validation(ErrorCodes.InvalidValue, "definition.schedule.startsAt", "Start today or later."));
         }

@@ -1146,6 +1146,10 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AppliesAsId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("applies_as_id");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

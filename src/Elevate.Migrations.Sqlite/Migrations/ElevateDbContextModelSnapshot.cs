@@ -1141,6 +1141,10 @@ namespace Elevate.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("AppliesAsId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applies_as_id");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");

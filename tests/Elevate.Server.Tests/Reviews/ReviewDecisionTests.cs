@@ -481,17 +481,43 @@ public abstract class ReviewDecisionTests(DatabaseKind kind) : AppTest(kind)
         Assert.Equal(carol.Id, final.GetProperty("decidedBy").GetProperty("id").GetGuid());
         Assert.Equal(2, final.GetProperty("decisions").GetArrayLength());
 
-        // Changing the first stage's decision clears the second stage's: a denial now ends the item at stage 1.
-        (await manager.Client.DecideAsync(instanceId, Decision(aliceItem, "deny", "Leaving the team"))).ShouldBe(200);
-        var changed = ItemOf(await Admin.ItemsAsync(instanceId), alice.Id);
+        // The second stage's decision stands: the first stage can no longer take it back, and nothing changes.
+        var refused = (await manager.Client.DecideAsync(instanceId, Decision(aliceItem, "deny", "Leaving the team"))).ShouldFail(409, "stage_decided");
+        Assert.Equal("items[0].itemId", refused.Field);
+        var unchanged = ItemOf(await Admin.ItemsAsync(instanceId), alice.Id);
+        Assert.Equal("approve", unchanged.Text("decision"));
+        Assert.Equal(carol.Id, unchanged.GetProperty("decidedBy").GetProperty("id").GetGuid());
+        Assert.Equal(2, unchanged.GetProperty("decisions").GetArrayLength());
+
+        // Before the second stage decides, the first may still change its mind: a denial then ends erin's item at stage 1.
+        (await manager.Client.DecideAsync(instanceId, Decision(erinItem, "deny", "Left the team after all"))).ShouldBe(200);
+        var changed = ItemOf(await Admin.ItemsAsync(instanceId), erin.Id);
         Assert.Equal("deny", changed.Text("decision"));
         Assert.Equal(1, changed.GetProperty("stage").GetInt32());
         Assert.Equal(manager.Id, changed.GetProperty("decidedBy").GetProperty("id").GetGuid());
         var only = Assert.Single(changed.GetProperty("decisions").EnumerateArray());
-        Assert.Equal(1, only.GetProperty("stage").GetInt32());
         Assert.Equal("deny", only.Text("decision"));
-        var last = (await Admin.AuditTrailAsync($"&action=review.decided&principalId={alice.Id}"))[^1];
-        Assert.Equal(1, DetailsOf(last).GetProperty("laterStagesCleared").GetInt32());
+        Assert.Empty(await carol.Client.MyItemsAsync(instanceId));
+    }
+
+    [Fact]
+    public async Task In_a_self_review_followed_by_a_second_stage_the_principal_cannot_undo_a_denial_of_their_own_access()
+    {
+        var role = await Admin.CreateRoleAsync("db-admin");
+        var alice = await UserAsync("alice");
+        var carol = await UserAsync("carol");
+        await Admin.MakeEligibleAsync(alice.Id, role);
+        var reviewId = (await Admin.CreateReviewAsync("db-admin review", Definition([role], [Self(carol.Id), Named(carol.Id)], App.Time.GetUtcNow()))).ShouldBe(201).Id;
+        var instanceId = await Admin.OnlyInstanceAsync(App, reviewId);
+        var itemId = ItemIdOf(await Admin.ItemsAsync(instanceId), alice.Id);
+
+        (await alice.Client.DecideAsync(instanceId, Decision(itemId, "approve", "I am on call"))).ShouldBe(200);
+        (await carol.Client.DecideAsync(instanceId, Decision(itemId, "deny", "Not on the rota"))).ShouldBe(200);
+        (await alice.Client.DecideAsync(instanceId, Decision(itemId, "approve", "Really, I am on call"))).ShouldFail(409, "stage_decided");
+
+        var item = ItemOf(await Admin.ItemsAsync(instanceId), alice.Id);
+        Assert.Equal("deny", item.Text("decision"));
+        Assert.Equal(carol.Id, item.GetProperty("decidedBy").GetProperty("id").GetGuid());
     }
 }
 
