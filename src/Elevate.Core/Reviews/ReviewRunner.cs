@@ -279,7 +279,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             instance.ApplyAt = null;
 
             var review = await cs.Db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
-            appliesAs = review.AppliesAsId ?? review.OwnerId;
+            appliesAs = review.AppliesAsId ?? review.CreatedById ?? review.OwnerId;
             cs.Audit(new AuditRecord("review.apply_started")
             {
                 Details = AuditDetails.Of(new { reviewId = review.Id, review = review.Name, instanceId, number = instance.Number, automatic = true, appliesAs }),

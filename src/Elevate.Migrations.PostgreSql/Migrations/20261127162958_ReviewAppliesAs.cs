@@ -16,6 +16,9 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                 table: "access_reviews",
                 type: "uuid",
                 nullable: true);
+
+            // Reviews written before: their creator wrote the definition.
+            migrationBuilder.Sql("UPDATE access_reviews SET applies_as_id = created_by_id");
         }
 
         /// <inheritdoc />
