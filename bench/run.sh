@@ -8,7 +8,7 @@
 # Installs what is missing (wrk, PostgreSQL) from apt, starts a throwaway PostgreSQL cluster on loopback with
 # PostgreSQL's default durability settings (fsync and synchronous_commit on), builds Release, seeds each database
 # (100k users, 5k groups, 1M eligible and 50k active assignments, a 1M+ event audit chain) and runs the benchmarks
-# ("all" ends with notify, which starts its own in-process SMTP sink and needs no seeded data).
+# ("all" includes notify, which starts its own in-process SMTP sink and needs no seeded data, and ends with reviews).
 # The machine should be otherwise idle: the figures are for a 2-core machine doing nothing else.
 # Results are appended to bench/results/results.jsonl; the working data (several GB) is removed at exit unless
 # ELEVATE_BENCH_KEEP=1.

@@ -41,6 +41,7 @@ var steps = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["lag"] = () => SchedulerLagBench.RunAsync(options, log, ct),
     ["alerts"] = () => AlertBench.RunAsync(options, log, ct),
     ["notify"] = () => NotifyBench.RunAsync(options, log, ct),
+    ["reviews"] = () => ReviewBench.RunAsync(options, log, ct),
 };
 
 if (options.Command == "report")

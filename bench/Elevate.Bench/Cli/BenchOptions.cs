@@ -28,6 +28,11 @@ public sealed class BenchOptions
                          stored alert settings, which are put back afterwards)
           notify         notifications through an SMTP sink in this process: selfActivate needing approval → the
                          approver's e-mail accepted (latency), and 5,000 outbox messages → accepted (throughput)
+          reviews        access reviews in-process: a one-time review of one role's eligibilities (~5,000 items) by
+                         one named reviewer: start (snapshot) cold, progress / my pending / reviewer items warm,
+                         a bulk decision of 500 and "accept recommendations", close; then start, reads and close
+                         with 20 roles (~100,000 items), timing a concurrent write during that start and close;
+                         the review rows are deleted afterwards (audit events stay)
           all            seed, then every benchmark above in that order
           report         print the markdown tables of the results file
 
