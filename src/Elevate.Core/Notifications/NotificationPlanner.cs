@@ -336,13 +336,12 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
 
             if (e == NotificationEvent.ReviewClosed)
             {
-                var items = Db.ReviewItems.Local.Where(i => i.InstanceId == instance.Id).ToList();
+                // Closing set the results in the database (inside this transaction): counted there.
+                var s = await Reviews.ReviewRunner.SummaryAsync(Db, instance, ct);
                 facts = facts with
                 {
                     DecideBy = null,
-                    Results = new ReviewResults(items.Count, items.Count(i => i.Result == Reviews.ReviewResult.Approved), items.Count(i => i.Result == Reviews.ReviewResult.Denied),
-                        items.Count(i => i.Result == Reviews.ReviewResult.NotReviewed), items.Count(i => i.ResultIsDefault),
-                        items.Count(i => i.Outcome == Reviews.ReviewOutcome.Pending), items.Count(i => i.Outcome == Reviews.ReviewOutcome.AlreadyGone), instance.ApplyAt is not null),
+                    Results = new ReviewResults(s.Items, s.Approved, s.Denied, s.NotReviewed, s.ByDefault, s.ToRemove, s.AlreadyGone, instance.ApplyAt is not null),
                 };
                 var notice = new Notice(e, critical, facts);
                 Channels(notice, except: null);

@@ -20,7 +20,7 @@ public sealed record ReviewPass(int Started, int Reminded, int Closed, int Appli
 /// runs what is due; administrators close and apply early through <see cref="ReviewService"/>. Every step re-reads
 /// what it acts on under the change-set lock, so with several instances each step happens once.
 /// </summary>
-public sealed class ReviewRunner(ChangeSets changes, RequestService requests, DirectoryService directory)
+public sealed class ReviewRunner(ChangeSets changes, RequestService requests, DirectoryService directory, TimeProvider time)
 {
     public const string ApplyJustification = "Access review";
 
@@ -75,11 +75,30 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
     }
 
     /// <summary>Starts the review's next instance if it is (still) due: snapshots its items and schedules the next one.</summary>
+    /// <remarks>
+    /// The snapshot is read before the write lock is taken (ADR 9): on a large instance that read takes seconds, and
+    /// every other write would wait for it. Under the lock the review is checked to be unchanged (same version, still
+    /// due); otherwise nothing is written and the next pass starts over. An assignment that ends between the read and
+    /// the lock is an item whose access ended during the review, as one ending a minute later would be.
+    /// </remarks>
     public async Task<bool> StartAsync(Guid reviewId, CancellationToken ct)
     {
+        var seen = await changes.Db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reviewId, ct);
+        var readAt = time.UtcNow();
+        if (seen is not { Status: ReviewStatus.Active, NextStartAt: { } due } || due > readAt)
+        {
+            return false;
+        }
+
+        var instanceId = Ids.New(readAt);
+        var seenDefinition = seen.Read();
+        var snapshot = due + TimeSpan.FromDays(seenDefinition.Schedule.DurationDays) > readAt
+            ? await SnapshotAsync(changes.Db, new ReviewInstance { Id = instanceId }, seenDefinition, readAt, ct)
+            : [];
+
         await using var cs = await changes.BeginAsync(Actor.System("reviews"), ct);
         var review = await cs.Db.AccessReviews.FirstOrDefaultAsync(r => r.Id == reviewId, ct);
-        if (review is not { Status: ReviewStatus.Active, NextStartAt: { } at } || at > cs.Now)
+        if (review is not { Status: ReviewStatus.Active, NextStartAt: { } at } || at > cs.Now || review.Version != seen.Version)
         {
             return false;
         }
@@ -107,7 +126,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
 
         var instance = new ReviewInstance
         {
-            Id = Ids.New(cs.Now),
+            Id = instanceId,
             ReviewId = review.Id,
             Number = review.InstancesStarted + 1,
             Status = InstanceStatus.InProgress,
@@ -115,7 +134,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             EndsAt = at + duration,
             Definition = review.Definition,
         };
-        var items = await SnapshotAsync(cs.Db, instance, definition, cs.Now, ct);
+        var items = snapshot;
         instance.ItemCount = items.Count;
         instance.ReminderAt = ReviewRules.NextReminder(definition.Reminders, instance.EndsAt, cs.Now);
         cs.Db.ReviewInstances.Add(instance);
@@ -182,8 +201,7 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             return ElevateError.Conflict(ErrorCodes.ReviewNotInProgress, "The review instance is already closed.");
         }
 
-        var items = await cs.Db.ReviewItems.Where(i => i.InstanceId == instanceId).ToListAsync(ct);
-        Close(cs, instance, items, await GoneAsync(cs.Db, items, ct), actor, early);
+        await CloseAsync(cs, instance, actor, early, ct);
         var summary = await SummaryAsync(cs.Db, instance, ct);
         var review = await cs.Db.AccessReviews.FirstAsync(r => r.Id == instance.ReviewId, ct);
         if (review.Status == ReviewStatus.Active && review.NextStartAt is null)
@@ -215,30 +233,50 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
         return committed.IsSuccess ? instance : committed.Error;
     }
 
-    /// <summary>Gives every item of a closing instance its result; loaded and tracked by the caller's change set.</summary>
-    internal static void Close(ChangeSet cs, ReviewInstance instance, IReadOnlyList<ReviewItem> items, IReadOnlySet<Guid> gone, Actor actor, bool early)
+    /// <summary>
+    /// Gives every item of a closing instance its result, in a handful of set-based updates inside the caller's change
+    /// set (an instance can hold a hundred thousand items, and the change set holds the write lock): one update per
+    /// combination of decision and recommendation, then the items whose access ended meanwhile.
+    /// </summary>
+    internal static async Task CloseAsync(ChangeSet cs, ReviewInstance instance, Actor actor, bool early, CancellationToken ct)
     {
         var definition = instance.Read();
-        foreach (var item in items)
+        var items = cs.Db.ReviewItems.Where(i => i.InstanceId == instance.Id);
+        ReviewVerdict?[] verdicts = [null, ReviewVerdict.Approve, ReviewVerdict.Deny, ReviewVerdict.DontKnow];
+        foreach (var decision in verdicts)
         {
-            (item.Result, item.ResultIsDefault) = ReviewRules.Close(item.Decision, item.Recommendation, definition.DefaultDecision);
-            item.Outcome = gone.Contains(item.Id) ? ReviewOutcome.AlreadyGone : item.Result == ReviewResult.Denied ? ReviewOutcome.Pending : ReviewOutcome.Kept;
-            item.OutcomeDetail = gone.Contains(item.Id) ? "The access ended while the review was in progress." : null;
+            foreach (var recommendation in verdicts)
+            {
+                var (result, isDefault) = ReviewRules.Close(decision, recommendation, definition.DefaultDecision);
+                var outcome = result == ReviewResult.Denied ? ReviewOutcome.Pending : ReviewOutcome.Kept;
+                await items.Where(i => i.Decision == decision && i.Recommendation == recommendation).ExecuteUpdateAsync(set => set
+                    .SetProperty(i => i.Result, result)
+                    .SetProperty(i => i.ResultIsDefault, isDefault)
+                    .SetProperty(i => i.Outcome, outcome)
+                    .SetProperty(i => i.OutcomeDetail, (string?)null)
+                    .SetProperty(i => i.Version, i => i.Version + 1), ct);
+            }
+        }
+
+        var keys = await items.AsNoTracking().Select(i => new ItemKey(i.Id, i.AssignmentId, i.ViaGroupId, i.PrincipalId)).ToListAsync(ct);
+        foreach (var chunk in (await GoneAsync(cs.Db, keys, ct)).Chunk(Chunk))
+        {
+            await items.Where(i => chunk.Contains(i.Id)).ExecuteUpdateAsync(set => set
+                .SetProperty(i => i.Outcome, ReviewOutcome.AlreadyGone)
+                .SetProperty(i => i.OutcomeDetail, "The access ended while the review was in progress."), ct);
         }
 
         instance.Status = InstanceStatus.Closed;
         instance.ClosedAt = cs.Now;
         instance.ClosedById = early ? actor.PrincipalId : null;
         instance.ReminderAt = null;
-        if (items.All(i => i.Outcome != ReviewOutcome.Pending))
+        if (!await items.AnyAsync(i => i.Outcome == ReviewOutcome.Pending, ct))
         {
             // Nothing to remove: the results are applied as they stand.
             instance.Status = InstanceStatus.Applied;
             instance.AppliedAt = cs.Now;
-            foreach (var item in items)
-            {
-                item.AppliedAt = cs.Now;
-            }
+            var now = cs.Now;
+            await items.ExecuteUpdateAsync(set => set.SetProperty(i => i.AppliedAt, now), ct);
         }
         else if (definition.AutoApply)
         {
@@ -249,17 +287,20 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
     /// <summary>Counts of an instance's results.</summary>
     public sealed record Summary(int Items, int Approved, int Denied, int NotReviewed, int ByDefault, int ToRemove, int AlreadyGone, int Removed, int Failed);
 
+    /// <summary>The counts, from the items this context tracks (an apply's unsaved outcomes) or else counted by the database.</summary>
     internal static async Task<Summary> SummaryAsync(ElevateDbContext db, ReviewInstance instance, CancellationToken ct)
     {
-        var items = db.ReviewItems.Local.Where(i => i.InstanceId == instance.Id).ToList();
-        if (items.Count == 0)
-        {
-            items = await db.ReviewItems.AsNoTracking().Where(i => i.InstanceId == instance.Id).ToListAsync(ct);
-        }
-
-        return new Summary(items.Count, items.Count(i => i.Result == ReviewResult.Approved), items.Count(i => i.Result == ReviewResult.Denied),
-            items.Count(i => i.Result == ReviewResult.NotReviewed), items.Count(i => i.ResultIsDefault), items.Count(i => i.Outcome == ReviewOutcome.Pending),
-            items.Count(i => i.Outcome == ReviewOutcome.AlreadyGone), items.Count(i => i.Outcome == ReviewOutcome.Removed), items.Count(i => i.Outcome == ReviewOutcome.Failed));
+        var local = db.ReviewItems.Local.Where(i => i.InstanceId == instance.Id).ToList();
+        var groups = local.Count > 0
+            ? [.. local.GroupBy(i => (i.Result, i.ResultIsDefault, i.Outcome)).Select(g => (g.Key.Result, g.Key.ResultIsDefault, g.Key.Outcome, Count: g.Count()))]
+            : (await db.ReviewItems.AsNoTracking().Where(i => i.InstanceId == instance.Id)
+                .GroupBy(i => new { i.Result, i.ResultIsDefault, i.Outcome })
+                .Select(g => new { g.Key.Result, g.Key.ResultIsDefault, g.Key.Outcome, Count = g.Count() }).ToListAsync(ct))
+                .Select(g => (g.Result, g.ResultIsDefault, g.Outcome, g.Count)).ToList();
+        int Sum(Func<(ReviewResult? Result, bool IsDefault, ReviewOutcome Outcome, int Count), bool> which) => groups.Where(which).Sum(g => g.Count);
+        return new Summary(Sum(_ => true), Sum(g => g.Result == ReviewResult.Approved), Sum(g => g.Result == ReviewResult.Denied),
+            Sum(g => g.Result == ReviewResult.NotReviewed), Sum(g => g.IsDefault), Sum(g => g.Outcome == ReviewOutcome.Pending),
+            Sum(g => g.Outcome == ReviewOutcome.AlreadyGone), Sum(g => g.Outcome == ReviewOutcome.Removed), Sum(g => g.Outcome == ReviewOutcome.Failed));
     }
 
     /// <summary>Applies a closed instance whose automatic apply is due, with the authority of whoever last set the review's definition.</summary>
@@ -456,14 +497,22 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             : (ReviewOutcome.Failed, $"{removed.Error.Code}: {removed.Error.Message}", null);
     }
 
+    /// <summary>What <see cref="GoneAsync(ElevateDbContext, IReadOnlyCollection{ItemKey}, CancellationToken)"/> needs of an item.</summary>
+    public sealed record ItemKey(Guid Id, Guid AssignmentId, Guid? ViaGroupId, Guid PrincipalId);
+
     /// <summary>The items whose access has ended since the snapshot: the assignment ended, or the member left the group.</summary>
-    public static async Task<HashSet<Guid>> GoneAsync(ElevateDbContext db, IReadOnlyCollection<ReviewItem> items, CancellationToken ct)
+    public static Task<HashSet<Guid>> GoneAsync(ElevateDbContext db, IReadOnlyCollection<ReviewItem> items, CancellationToken ct) =>
+        GoneAsync(db, [.. items.Select(i => new ItemKey(i.Id, i.AssignmentId, i.ViaGroupId, i.PrincipalId))], ct);
+
+    public static async Task<HashSet<Guid>> GoneAsync(ElevateDbContext db, IReadOnlyCollection<ItemKey> items, CancellationToken ct)
     {
+        // By primary key alone, the status checked here: with the status in the query, SQLite's planner prefers the
+        // status index and reads every open assignment.
         var open = new HashSet<Guid>();
         foreach (var chunk in items.Select(i => i.AssignmentId).Distinct().Chunk(Chunk))
         {
-            open.UnionWith(await db.Assignments.AsNoTracking().Where(a => chunk.Contains(a.Id) && (a.Status == AssignmentStatus.Active || a.Status == AssignmentStatus.Scheduled))
-                .Select(a => a.Id).ToListAsync(ct));
+            var rows = await db.Assignments.AsNoTracking().Where(a => chunk.Contains(a.Id)).Select(a => new { a.Id, a.Status }).ToListAsync(ct);
+            open.UnionWith(rows.Where(r => r.Status is AssignmentStatus.Active or AssignmentStatus.Scheduled).Select(r => r.Id));
         }
 
         var memberships = new HashSet<(Guid, Guid)>();

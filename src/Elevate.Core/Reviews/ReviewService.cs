@@ -210,8 +210,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         var running = await cs.Db.ReviewInstances.Where(i => i.ReviewId == id && i.Status == InstanceStatus.InProgress).ToListAsync(ct);
         foreach (var instance in running)
         {
-            var items = await cs.Db.ReviewItems.Where(i => i.InstanceId == instance.Id).ToListAsync(ct);
-            ReviewRunner.Close(cs, instance, items, await ReviewRunner.GoneAsync(cs.Db, items, ct), actor, early: true);
+            await ReviewRunner.CloseAsync(cs, instance, actor, early: true, ct);
             var summary = await ReviewRunner.SummaryAsync(cs.Db, instance, ct);
             cs.Audit(new AuditRecord("review.closed")
             {
@@ -389,8 +388,9 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
                           where mine.Contains(r.ReviewerId) && inst.Status == InstanceStatus.InProgress && r.Stage == i.Stage && i.Decision == null
                               && ((r.ReviewerId == me && i.PrincipalId == me) || (i.PrincipalId != me && !mine.Contains(i.PrincipalId)))
                               && !db.ReviewDecisions.Any(d => d.ItemId == i.Id && d.ReviewerId == me && d.Stage < i.Stage)
-                          select new { i.InstanceId, i.Id }).Distinct().ToListAsync(ct);
-        var counts = rows.GroupBy(r => r.InstanceId).ToDictionary(g => g.Key, g => g.Count());
+                          select new { i.InstanceId, i.Id })
+            .GroupBy(r => r.InstanceId).Select(g => new { InstanceId = g.Key, Count = g.Select(r => r.Id).Distinct().Count() }).ToListAsync(ct);
+        var counts = rows.ToDictionary(r => r.InstanceId, r => r.Count);
         var ids = counts.Keys.ToList();
         var instances = await db.ReviewInstances.AsNoTracking().Where(i => ids.Contains(i.Id)).ToListAsync(ct);
         var reviewIds = instances.Select(i => i.ReviewId).ToList();
