@@ -244,6 +244,7 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         Page("signin/factor", ToSignIn),
         Page("", ToSignIn),
         Page("roles", ToSignIn),
+        Page("requests", ToSignIn),
         Page("account", ToSignIn),
         Page("account/security", ToSignIn),
         Page("account/tokens", ToSignIn),
