@@ -298,18 +298,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                 _ => NotificationEvent.ReviewClosed,
             };
             var critical = NotificationEvents.IsCritical(e);
-            var facts = new MessageFacts
-            {
-                Event = e,
-                Critical = critical,
-                OccurredAt = cs.Now,
-                Actor = cs.Actor.Name,
-                ReviewInstanceId = instance.Id,
-                Review = review.Name,
-                InstanceNumber = instance.Number,
-                ItemCount = instance.ItemCount,
-                DecideBy = instance.EndsAt,
-            };
+            var facts = ReviewFacts(e, review, instance);
             if (e == NotificationEvent.ReviewApplyFailed)
             {
                 // The owner (whose authority an automatic apply used) and administrators learn that access is still there.
@@ -378,6 +367,20 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
             await ReviewersAsync(e, facts, rows, await DecidedAsync(instance.Id, ct), ct);
         }
 
+        /// <summary>What every message about a review instance says: which review, which instance, how many items, until when.</summary>
+        private MessageFacts ReviewFacts(NotificationEvent e, Reviews.AccessReview review, Reviews.ReviewInstance instance) => new()
+        {
+            Event = e,
+            Critical = NotificationEvents.IsCritical(e),
+            OccurredAt = cs.Now,
+            Actor = cs.Actor.Name,
+            ReviewInstanceId = instance.Id,
+            Review = review.Name,
+            InstanceNumber = instance.Number,
+            ItemCount = instance.ItemCount,
+            DecideBy = instance.EndsAt,
+        };
+
         /// <summary>Who decided which item of an instance (committed, and in this change set): they do not decide another stage of it.</summary>
         private async Task<HashSet<(Guid ItemId, Guid ReviewerId)>> DecidedAsync(Guid instanceId, CancellationToken ct)
         {
@@ -415,19 +418,7 @@ public sealed class NotificationPlanner(NotificationOptions options, AccessIndex
                                      select r.ReviewerId).Distinct().ToListAsync(ct);
                 var rows = reached.Where(r => !waiting.Contains(r.ReviewerId))
                     .Select(r => (r.ItemId, r.ReviewerId, byInstance.First(i => i.Id == r.ItemId).PrincipalId)).ToList();
-                var facts = new MessageFacts
-                {
-                    Event = NotificationEvent.ReviewStarted,
-                    Critical = true,
-                    OccurredAt = cs.Now,
-                    Actor = cs.Actor.Name,
-                    ReviewInstanceId = instance.Id,
-                    Review = review.Name,
-                    InstanceNumber = instance.Number,
-                    ItemCount = instance.ItemCount,
-                    DecideBy = instance.EndsAt,
-                };
-                await ReviewersAsync(NotificationEvent.ReviewStarted, facts, rows, await DecidedAsync(instance.Id, ct), ct);
+                await ReviewersAsync(NotificationEvent.ReviewStarted, ReviewFacts(NotificationEvent.ReviewStarted, review, instance), rows, await DecidedAsync(instance.Id, ct), ct);
             }
         }
 

@@ -201,22 +201,31 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
             return ElevateError.Conflict(ErrorCodes.ReviewNotInProgress, "The review instance is already closed.");
         }
 
-        await CloseAsync(cs, instance, actor, early, ct);
-        var summary = await SummaryAsync(cs.Db, instance, ct);
         var review = await cs.Db.AccessReviews.FirstAsync(r => r.Id == instance.ReviewId, ct);
+        await CloseAndRecordAsync(cs, review, instance, actor, early, reason: null, ct);
         if (review.Status == ReviewStatus.Active && review.NextStartAt is null)
         {
             review.Status = ReviewStatus.Completed;
             review.UpdatedAt = cs.Now;
         }
 
+        var committed = await cs.CommitAsync(ct);
+        return committed.IsSuccess ? instance : committed.Error;
+    }
+
+    /// <summary>Closes an instance inside the caller's change set and records it (<c>review.closed</c>, with the results).</summary>
+    internal static async Task CloseAndRecordAsync(ChangeSet cs, AccessReview review, ReviewInstance instance, Actor actor, bool early, string? reason, CancellationToken ct)
+    {
+        await CloseAsync(cs, instance, actor, early, ct);
+        var summary = await SummaryAsync(cs.Db, instance, ct);
         cs.Audit(new AuditRecord("review.closed")
         {
+            Justification = reason,
             Details = AuditDetails.Of(new
             {
                 reviewId = review.Id,
                 review = review.Name,
-                instanceId,
+                instanceId = instance.Id,
                 number = instance.Number,
                 early,
                 summary.Items,
@@ -229,8 +238,6 @@ public sealed class ReviewRunner(ChangeSets changes, RequestService requests, Di
                 autoApply = instance.ApplyAt is not null,
             }),
         });
-        var committed = await cs.CommitAsync(ct);
-        return committed.IsSuccess ? instance : committed.Error;
     }
 
     /// <summary>

@@ -156,7 +156,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             return ElevateError.Validation(ErrorCodes.InvalidValue, "definition.schedule.startsAt", "Every instance of this schedule would already be over; start later.");
         }
 
-        if (review.NextStartAt is null && !await cs.Db.ReviewInstances.AnyAsync(i => i.ReviewId == id && i.Status == InstanceStatus.InProgress, ct))
+        if (review.NextStartAt is null && runningUntil is null)
         {
             // The new schedule has nothing left to run and nothing runs: the review is complete.
             review.Status = ReviewStatus.Completed;
@@ -210,28 +210,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         var running = await cs.Db.ReviewInstances.Where(i => i.ReviewId == id && i.Status == InstanceStatus.InProgress).ToListAsync(ct);
         foreach (var instance in running)
         {
-            await ReviewRunner.CloseAsync(cs, instance, actor, early: true, ct);
-            var summary = await ReviewRunner.SummaryAsync(cs.Db, instance, ct);
-            cs.Audit(new AuditRecord("review.closed")
-            {
-                Justification = reason?.Trim(),
-                Details = AuditDetails.Of(new
-                {
-                    reviewId = review.Id,
-                    review = review.Name,
-                    instanceId = instance.Id,
-                    number = instance.Number,
-                    early = true,
-                    summary.Items,
-                    summary.Approved,
-                    summary.Denied,
-                    summary.NotReviewed,
-                    summary.ByDefault,
-                    summary.ToRemove,
-                    summary.AlreadyGone,
-                    autoApply = instance.ApplyAt is not null,
-                }),
-            });
+            await ReviewRunner.CloseAndRecordAsync(cs, review, instance, actor, early: true, reason?.Trim(), ct);
         }
 
         cs.Audit(new AuditRecord("review.stopped")
@@ -431,7 +410,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         }
 
         var review = await db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
-        if (!CanReadInstance(actor, review, instance) && !await reviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct))
+        if (!await IsKnownToAsync(db, actor, review, instance, mine, ct))
         {
             // Neither a reviewer here nor allowed to read the instance: as if it did not exist.
             return ReviewNotFound();
@@ -480,7 +459,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
             var instance = await db.ReviewInstances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == instanceId, ct);
             var review = instance is null ? null : await db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == instance.ReviewId, ct);
             var known = review is not null
-                && (CanReadInstance(actor, review, instance!) || await db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct));
+                && await IsKnownToAsync(db, actor, review, instance!, mine, ct);
             return known ? Result<IReadOnlyList<ReviewItem>>.Success([]) : ReviewNotFound();
         }
 
@@ -523,7 +502,7 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
         var definition = instance.Read();
         var review = await cs.Db.AccessReviews.AsNoTracking().FirstAsync(r => r.Id == instance.ReviewId, ct);
         var mine = await IdentitiesAsync(cs.Db, me, ct);
-        if (!CanReadInstance(actor, review, instance) && !await cs.Db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instanceId && mine.Contains(r.ReviewerId), ct))
+        if (!await IsKnownToAsync(cs.Db, actor, review, instance, mine, ct))
         {
             // Neither a reviewer here nor allowed to read the review: whose access it holds (or whether it is still
             // open) is none of the caller's business.
@@ -729,6 +708,10 @@ public sealed class ReviewService(ChangeSets changes, Authorizer authorizer, Rev
     /// <summary>Its owner, auditors, and whoever may read assignments at the review's scope (its administrators too).</summary>
     private bool CanRead(Actor actor, AccessReview review) =>
         review.OwnerId == actor.PrincipalId || CanReadAll(actor) || authorizer.Can(actor, Permission.ReadAssignments, ScopeOf(review.Read()));
+
+    /// <summary>Whether the caller may know the instance exists: they read it, or review something in it.</summary>
+    private async Task<bool> IsKnownToAsync(ElevateDbContext db, Actor actor, AccessReview review, ReviewInstance instance, List<Guid> mine, CancellationToken ct) =>
+        CanReadInstance(actor, review, instance) || await db.ReviewItemReviewers.AnyAsync(r => r.InstanceId == instance.Id && mine.Contains(r.ReviewerId), ct);
 
     /// <summary>An instance is read at the scope it snapshotted, whatever the review's scope has become since.</summary>
     private bool CanReadInstance(Actor actor, AccessReview review, ReviewInstance instance) =>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Elevate.Core.Roles;
@@ -123,7 +122,7 @@ public abstract partial class AuditPortalTests(DatabaseKind kind) : PortalTest(k
         Assert.StartsWith("text/csv", csv.Header("Content-Type"));
         Assert.Contains("filename=", csv.Header("Content-Disposition"));
         Assert.Contains(".csv", csv.Header("Content-Disposition"));
-        var rows = ParseCsv(csv.Html);
+        var rows = CsvText.Parse(csv.Html, strict: true);
         Assert.Equal("sequence", rows[0][0]);
         var principalColumn = Array.IndexOf(rows[0], "principalName");
         var justificationColumn = Array.IndexOf(rows[0], "justification");
@@ -221,60 +220,6 @@ public abstract partial class AuditPortalTests(DatabaseKind kind) : PortalTest(k
 
     private static string? NextLink(PortalPage page) =>
         NextPattern().Match(page.Html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups["href"].Value) : null;
-
-    /// <summary>RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks.</summary>
-    private static List<string[]> ParseCsv(string text)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-                i++;
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        Assert.False(quoted, "The CSV ends inside a quoted field.");
-        Assert.True(field.Length == 0 && row.Count == 0, "The CSV's last row does not end with CRLF.");
-        return rows;
-    }
 
     [GeneratedRegex("<tr data-sequence=\"(?<sequence>\\d+)\" data-action=\"(?<action>[^\"]*)\"")]
     private static partial Regex RowPattern();

@@ -186,7 +186,7 @@ public abstract class ReviewApplyTests(DatabaseKind kind) : AppTest(kind)
         var (status, mediaType, text) = await Admin.ExportCsvAsync(instanceId);
         Assert.Equal(200, status);
         Assert.Equal("text/csv", mediaType);
-        var records = ParseCsv(text);
+        var records = CsvText.Parse(text);
         Assert.Equal(4, records.Count);
         var header = records[0];
         foreach (var column in new[] { "item_id", "principal", "decision", "decided_by", "reason", "result", "outcome" })

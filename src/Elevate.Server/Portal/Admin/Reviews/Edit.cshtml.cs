@@ -47,18 +47,7 @@ public sealed class EditModel(ReviewService reviews, Authorizer authorizer, Elev
 
     public bool ConfirmingStop => string.Equals(Confirm, "stop", StringComparison.OrdinalIgnoreCase);
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
-    {
-        if (!await LoadAsync(ct))
-        {
-            return NotFound();
-        }
-
-        await FillAsync(Review.Name, Review.Description, Review.OwnerId, Definition, ct);
-        Version = Review.Version;
-        await LoadFormAsync(ct);
-        return Page();
-    }
+    public Task<IActionResult> OnGetAsync(CancellationToken ct) => ShowAsync(ct);
 
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken ct)
     {
@@ -109,6 +98,12 @@ public sealed class EditModel(ReviewService reviews, Authorizer authorizer, Elev
         }
 
         Confirm = "stop";
+        return await ShowAsync(ct);
+    }
+
+    /// <summary>The page with the review as stored: its form filled in at the current version.</summary>
+    private async Task<IActionResult> ShowAsync(CancellationToken ct)
+    {
         if (!await LoadAsync(ct))
         {
             return NotFound();
