@@ -42,6 +42,7 @@ var steps = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
     ["alerts"] = () => AlertBench.RunAsync(options, log, ct),
     ["notify"] = () => NotifyBench.RunAsync(options, log, ct),
     ["reviews"] = () => ReviewBench.RunAsync(options, log, ct),
+    ["pages"] = () => PageBench.RunAsync(options, log, ct),
 };
 
 if (options.Command == "report")

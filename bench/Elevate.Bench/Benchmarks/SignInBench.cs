@@ -142,7 +142,7 @@ public static partial class SignInBench
     /// through the API. Written as <see cref="TokenService"/> writes one (row and <c>token.created</c> event in one
     /// change set): the seeded database's administrator has no token, and its setup secret was never shown.
     /// </summary>
-    private static async Task<string> EnsureAdministratorTokenAsync(BenchOptions options, CancellationToken ct)
+    internal static async Task<string> EnsureAdministratorTokenAsync(BenchOptions options, CancellationToken ct)
     {
         var secret = SeedShape.TokenSecret(AdministratorName);
         var hash = Secrets.Hash(secret);
@@ -228,7 +228,7 @@ public static partial class SignInBench
             }
 
             var setup = await SendAsync(api, HttpMethod.Post, $"/api/v1/users/{id}/setup-secret", null, HttpStatusCode.Created, ct);
-            using var browser = new Browser(server);
+            using var browser = new PortalBrowser(server);
             var form = await browser.GetAsync("/setup", ct);
             var signedIn = await browser.PostAsync("/setup", form, [("Secret", setup.GetProperty("secret").GetString()!), ("NewPassword", Password), ("ConfirmPassword", Password)], ct);
             signedIn.ShouldRedirectTo("/account/security");
@@ -274,7 +274,7 @@ public static partial class SignInBench
         foreach (var user in users)
         {
             await WaitForStepAfterAsync(user.LastStep, ct);
-            using var browser = new Browser(server);
+            using var browser = new PortalBrowser(server);
             using (await browser.Http.GetAsync(new Uri("/healthz", UriKind.Relative), ct))
             {
             }
@@ -390,7 +390,7 @@ public static partial class SignInBench
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private static async Task<JsonElement> SendAsync(HttpClient api, HttpMethod method, string path, object? body, HttpStatusCode expected, CancellationToken ct)
+    internal static async Task<JsonElement> SendAsync(HttpClient api, HttpMethod method, string path, object? body, HttpStatusCode expected, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (body is not null)
@@ -432,75 +432,5 @@ public static partial class SignInBench
         public string Percentiles() => $"p50 {P(0.50)}, p95 {P(0.95)}, p99 {P(0.99)}";
 
         private static string Format(long ticks) => LatencySummary.Format(ticks * 1_000_000.0 / Stopwatch.Frequency);
-    }
-
-    /// <summary>A browser for the portal: its own cookies (antiforgery, pending sign-in, session), no redirects followed.</summary>
-    private sealed class Browser : IDisposable
-    {
-        private readonly Uri _server;
-        private readonly CookieContainer _cookies = new();
-
-        public Browser(Uri server)
-        {
-            _server = server;
-            Http = new HttpClient(new SocketsHttpHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = server };
-        }
-
-        public HttpClient Http { get; }
-
-        public string? Cookie(string name) => _cookies.GetCookies(_server)[name]?.Value;
-
-        public async Task<Page> GetAsync(string path, CancellationToken ct)
-        {
-            using var response = await Http.GetAsync(new Uri(path, UriKind.Relative), ct);
-            return new Page((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct), response.Headers.Location);
-        }
-
-        /// <summary>Posts a form of <paramref name="page"/> with its antiforgery token, as the browser would.</summary>
-        public async Task<Page> PostAsync(string path, Page page, IEnumerable<(string Name, string Value)> fields, CancellationToken ct)
-        {
-            var token = page.AntiforgeryToken() ?? throw page.Unexpected($"no form to post to {path}");
-            using var content = new FormUrlEncodedContent(fields.Append((Name: "__RequestVerificationToken", Value: token)).Select(f => KeyValuePair.Create(f.Name, f.Value)));
-            using var response = await Http.PostAsync(new Uri(path, UriKind.Relative), content, ct);
-            return new Page((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct), response.Headers.Location);
-        }
-
-        public void Dispose() => Http.Dispose();
-    }
-
-    private sealed partial record Page(int Status, string Html, Uri? Location)
-    {
-        public string? RedirectPath => Location?.OriginalString.Split('?', '#')[0];
-
-        public string? AntiforgeryToken() => AntiforgeryInput().Match(Html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups["value"].Value) : null;
-
-        public string? TextOf(string id) =>
-            new Regex($"""<(?<tag>[a-z0-9]+)\b[^>]*\bid="{Regex.Escape(id)}"[^>]*>(?<text>.*?)</\k<tag>>""", RegexOptions.Singleline).Match(Html) is { Success: true } m
-                ? WebUtility.HtmlDecode(m.Groups["text"].Value).Trim()
-                : null;
-
-        public string? Section(string id) =>
-            new Regex($"""<section\b[^>]*\bid="{Regex.Escape(id)}"[^>]*>(?<body>.*?)</section>""", RegexOptions.Singleline).Match(Html) is { Success: true } m
-                ? m.Groups["body"].Value
-                : null;
-
-        public string Errors() => string.Join(" | ", ErrorText().Matches(Html).Select(m => WebUtility.HtmlDecode(m.Groups["text"].Value).Trim()));
-
-        public void ShouldRedirectTo(string path)
-        {
-            if (Status is not (302 or 303) || !string.Equals(RedirectPath, path, StringComparison.OrdinalIgnoreCase))
-            {
-                throw Unexpected($"expected a redirect to {path}");
-            }
-        }
-
-        public InvalidOperationException Unexpected(string what) =>
-            new($"The portal answered {Status} (Location: {Location}) with {what}; errors: [{Errors()}]");
-
-        [GeneratedRegex("""<input\b(?=[^>]*\bname="__RequestVerificationToken")[^>]*\bvalue="(?<value>[^"]*)"[^>]*>""")]
-        private static partial Regex AntiforgeryInput();
-
-        [GeneratedRegex("""<(?:li|p\b[^>]*class="error"[^>]*)>(?<text>[^<]*)</""", RegexOptions.Singleline)]
-        private static partial Regex ErrorText();
     }
 }

@@ -33,6 +33,9 @@ public sealed class BenchOptions
                          a bulk decision of 500 and "accept recommendations", close; then start, reads and close
                          with 20 roles (~100,000 items), timing a concurrent write during that start and close;
                          the review rows are deleted afterwards (audit events stay)
+          pages          every portal page against the Release server as the first administrator (signed in through
+                         a fresh setup link): 40 sequential GETs per page after 3 warm-up, p50/p95 against the
+                         targets (each page 100 ms; assignments filtered by a role 150 ms; audit search 200 ms)
           all            seed, then every benchmark above in that order
           report         print the markdown tables of the results file
 
