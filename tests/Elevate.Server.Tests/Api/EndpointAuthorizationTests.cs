@@ -258,6 +258,10 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
             $"/admin/reviews/instances/{w.ReviewInstanceId}"))),
         Page("audit", ToSignIn),
         new(AnyMethod, "audit/{sequence:long}", ToSignIn, ToSignIn, ToSignIn, Fixed("/audit/1")),
+        Page("admin/users", ToSignIn),
+        new(AnyMethod, "admin/users/{id:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/admin/users/{w.Alice.Id}"))),
+        Page("admin/notifications", ToSignIn),
+        Page("admin/sign-in", ToSignIn),
         Open("GET", "/signin/sso/{provider}", ToSignIn, Fixed("/signin/sso/nowhere")),
         Open("GET", "/signin/sso/{provider}/complete", ToSignIn, Fixed("/signin/sso/nowhere/complete")),
     ];
