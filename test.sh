@@ -14,6 +14,8 @@ need_apt=()
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then need_apt+=(postgresql); fi
+# npm installs axe-core, which the browser tests inject into every portal page to check its accessibility.
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # The browser tests drive Debian's Chromium through Playwright (whose driver ships in its NuGet package); Playwright
 # never downloads a browser. Chromium's recommended packages are desktop services a headless browser does not use, so
 # only the browser and a font set for page text come along.
@@ -81,6 +83,9 @@ dotnet test tests/Elevate.Core.Tests --no-build -c Release --logger "console;ver
 
 log "Integration tests on SQLite and PostgreSQL"
 dotnet test tests/Elevate.Server.Tests --no-build -c Release --logger "console;verbosity=minimal"
+
+log "Installing the browser tests' JavaScript (axe-core, from the lock file)"
+(cd tests/Elevate.Browser.Tests && npm ci --no-audit --no-fund >/dev/null)
 
 log "Browser tests (headless Chromium)"
 dotnet test tests/Elevate.Browser.Tests --no-build -c Release --logger "console;verbosity=minimal"

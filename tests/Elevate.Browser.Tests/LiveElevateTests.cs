@@ -33,7 +33,7 @@ public sealed class LiveElevateTests(BrowserFixture browser)
     {
         // The host's content root is the test's output folder, which has no wwwroot; the files come from the
         // project through its static web assets manifest.
-        var webRoot = Path.Combine(RepositoryRoot(), "src", "Elevate.Server", "wwwroot");
+        var webRoot = Path.Combine(Repository.Root, "src", "Elevate.Server", "wwwroot");
         var files = Directory.EnumerateFiles(webRoot, "*", SearchOption.AllDirectories).ToList();
         Assert.NotEmpty(files);
         await using var elevate = await LiveElevate.StartAsync();
@@ -72,16 +72,5 @@ public sealed class LiveElevateTests(BrowserFixture browser)
             .Any(p => p.TryGet("Elevate:Bootstrap:AdministratorName", out var name) && name == "root");
         Assert.True(fromArguments, "The setting did not arrive as a command-line argument.");
         Assert.Equal("root", elevate.Services.GetRequiredService<IOptions<ElevateOptions>>().Value.Bootstrap.AdministratorName);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Elevate.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The tests do not run inside the repository.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Elevate.Browser.Tests.Infrastructure;
+using Elevate.Server.Tests.Approvals;
 using Elevate.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -107,5 +108,28 @@ public sealed class PortalSignInTests(BrowserFixture browser)
         await carol.EnterPasswordAsync("carol");
         await page.ClickAsync("#use-passkey");
         await carol.ExpectHomePageAsync();
+    }
+
+    [Fact]
+    public async Task The_administrator_and_another_user_are_signed_in_side_by_side_and_one_of_them_again_elsewhere()
+    {
+        await using var elevate = await LiveElevate.StartAsync();
+        await using var admin = await PortalSession.AdministratorAsync(browser, elevate);
+        var api = await admin.ApiAsync();
+        var invited = await api.InviteUserAsync("bob");
+        await using var bob = await PortalSession.InvitedAsync(browser, elevate, invited);
+
+        await using var bobsPhone = await bob.SignInElsewhereAsync(browser, "bob", new() { ViewportSize = new() { Width = 375, Height = 812 }, IsMobile = true });
+
+        await admin.GotoAsync("/");
+        await Assertions.Expect(admin.Page.Locator(".signout .who")).ToHaveTextAsync("admin");
+        await bob.GotoAsync("/");
+        await Assertions.Expect(bob.Page.Locator(".signout .who")).ToHaveTextAsync("bob");
+        await Assertions.Expect(bobsPhone.Page.Locator(".signout .who")).ToHaveTextAsync("bob");
+        Assert.Equal(invited.Id, await elevate.Api(await bob.CreateTokenAsync("cli")).MyIdAsync());
+
+        await bobsPhone.SignOutAsync();
+        await bob.GotoAsync("/");
+        await Assertions.Expect(bob.Page).ToHaveURLAsync(elevate.Url("/")); // the laptop's session is its own
     }
 }

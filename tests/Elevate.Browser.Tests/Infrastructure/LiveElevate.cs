@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Elevate.Server.Hosting;
 using Elevate.Server.Tests.Infrastructure;
+using Elevate.Server.Tests.Notifications.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -18,12 +22,14 @@ public sealed class LiveElevate : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly List<HttpClient> _clients = [];
+    private readonly LoopbackSmtpServer? _smtp;
 
-    private LiveElevate(TestDatabase database, FakeTimeProvider time, IReadOnlyDictionary<string, string?> settings)
+    private LiveElevate(TestDatabase database, FakeTimeProvider time, IReadOnlyDictionary<string, string?> settings, LoopbackSmtpServer? smtp = null)
     {
         Database = database;
         Time = time;
         _settings = settings;
+        _smtp = smtp;
     }
 
     public TestDatabase Database { get; }
@@ -36,6 +42,9 @@ public sealed class LiveElevate : WebApplicationFactory<Program>
     /// <summary>http://localhost:&lt;port&gt;, without a trailing slash.</summary>
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The mail server Elevate sends its notifications to (see <see cref="StartWithMailAsync"/>).</summary>
+    public LoopbackSmtpServer Smtp => _smtp ?? throw new InvalidOperationException("This Elevate sends no mail: start it with StartWithMailAsync.");
+
     /// <summary>
     /// Starts Elevate on a new SQLite database. <paramref name="settings"/> are configuration keys such as
     /// "Elevate:Authentication:OpenIdConnect:Providers:0:Authority"; they reach Program as command-line arguments, so
@@ -45,7 +54,60 @@ public sealed class LiveElevate : WebApplicationFactory<Program>
     {
         var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow()) { AutoAdvanceAmount = TimeSpan.Zero };
-        var elevate = new LiveElevate(database, clock, settings ?? new Dictionary<string, string?>());
+        return await StartServerAsync(new LiveElevate(database, clock, settings ?? new Dictionary<string, string?>()));
+    }
+
+    /// <summary>
+    /// Starts Elevate with notifications mailed to an SMTP server on loopback that this Elevate owns (<see cref="Smtp"/>;
+    /// read it with <see cref="LiveMail"/>). Its public URL is its own address, so the links in the mails open in the
+    /// browser. A public URL has to be configured before the host starts, so the port is picked beforehand (freed by
+    /// the OS a moment before Kestrel takes it) rather than by Kestrel.
+    /// </summary>
+    public static async Task<LiveElevate> StartWithMailAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var smtp = new LoopbackSmtpServer();
+        try
+        {
+            await smtp.StartAsync();
+        }
+        catch
+        {
+            await smtp.DisposeAsync();
+            throw;
+        }
+
+        var port = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
+        var all = new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["Elevate:PublicUrl"] = $"http://localhost:{port}",
+            ["Elevate:Notifications:Smtp:Host"] = smtp.Host,
+            ["Elevate:Notifications:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Elevate:Notifications:Smtp:Security"] = "None",
+            ["Elevate:Notifications:Smtp:From"] = "elevate@example.com",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        TestDatabase database;
+        try
+        {
+            database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        }
+        catch
+        {
+            await smtp.DisposeAsync();
+            throw;
+        }
+
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow()) { AutoAdvanceAmount = TimeSpan.Zero };
+        return await StartServerAsync(new LiveElevate(database, clock, all, smtp));
+    }
+
+    private static async Task<LiveElevate> StartServerAsync(LiveElevate elevate)
+    {
         try
         {
             elevate.UseKestrel();
@@ -109,6 +171,20 @@ public sealed class LiveElevate : WebApplicationFactory<Program>
         });
     }
 
+    private static int FreeLoopbackPort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        try
+        {
+            return ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        finally
+        {
+            probe.Stop();
+        }
+    }
+
     public override async ValueTask DisposeAsync()
     {
         foreach (var client in _clients)
@@ -118,6 +194,11 @@ public sealed class LiveElevate : WebApplicationFactory<Program>
 
         await base.DisposeAsync();
         await Database.DisposeAsync();
+        if (_smtp is not null)
+        {
+            await _smtp.DisposeAsync();
+        }
+
         GC.SuppressFinalize(this);
     }
 }

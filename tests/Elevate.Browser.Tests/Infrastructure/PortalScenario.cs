@@ -1,3 +1,4 @@
+using Elevate.Core.Roles;
 using Elevate.Server.Tests.Infrastructure;
 
 namespace Elevate.Browser.Tests.Infrastructure;
@@ -14,6 +15,30 @@ public static class PortalScenario
         var id = (await admin.PostAsync("/api/v1/users", new { name, displayName = name, email = $"{name}@example.com" })).ShouldBe(201).Id;
         var issued = (await admin.PostAsync($"/api/v1/users/{id}/setup-secret")).ShouldBe(201);
         return new InvitedUser(id, name, issued["link"].GetString()!);
+    }
+
+    /// <summary>
+    /// A user who works through the API only: created, and their setup secret exchanged for an API token (so the
+    /// setup link no longer works; invite with <see cref="InviteUserAsync"/> for someone who uses the portal).
+    /// </summary>
+    public static async Task<(Guid Id, ApiClient Client)> CreateApiUserAsync(this LiveElevate elevate, ApiClient admin, string name)
+    {
+        var id = (await admin.PostAsync("/api/v1/users", new { name, displayName = name, email = $"{name}@example.com" })).ShouldBe(201).Id;
+        var secret = (await admin.PostAsync($"/api/v1/users/{id}/setup-secret")).ShouldBe(201)["secret"].GetString();
+        var token = (await elevate.Api().PostAsync("/api/v1/setup/redeem", new { secret })).ShouldBe(201)["secret"].GetString()!;
+        return (id, elevate.Api(token));
+    }
+
+    /// <summary>
+    /// A second administrator (Privileged Role Administrator, active for a day) working through the API: administrators
+    /// may not grant themselves anything, so the first one's own eligibilities come from this one.
+    /// </summary>
+    public static async Task<(Guid Id, ApiClient Client)> CreateApiAdministratorAsync(this LiveElevate elevate, ApiClient admin, string name)
+    {
+        var (id, client) = await elevate.CreateApiUserAsync(admin, name);
+        var role = BuiltInRoles.IdOf(BuiltInRole.PrivilegedRoleAdministrator);
+        (await admin.AssignAsync("active", id, role, "/", Scenario.For("P1D"), "Second administrator for the tests")).ShouldBe(201);
+        return (id, client);
     }
 
     /// <summary>A role whose activations need a justification and a fresh second factor, up to eight hours.</summary>

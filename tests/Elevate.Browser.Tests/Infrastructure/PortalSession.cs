@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Elevate.Core.Mfa;
+using Elevate.Server.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Elevate.Browser.Tests.Infrastructure;
@@ -10,14 +11,21 @@ namespace Elevate.Browser.Tests.Infrastructure;
 /// person does them (fields by their ids, buttons by their labels). Their authenticator app is the TOTP secret the
 /// security page showed them, read against Elevate's fake clock.
 /// </summary>
-public sealed partial class PortalSession
+public sealed partial class PortalSession : IAsyncDisposable
 {
     private readonly LiveElevate _elevate;
+    private readonly IBrowserContext? _ownContext;
 
     public PortalSession(LiveElevate elevate, IPage page)
+        : this(elevate, page, null)
+    {
+    }
+
+    private PortalSession(LiveElevate elevate, IPage page, IBrowserContext? ownContext)
     {
         _elevate = elevate;
         Page = page;
+        _ownContext = ownContext;
 
         // Deactivating a role and removing a factor ask window.confirm first; the person agrees. (Playwright dismisses
         // a dialog that no handler accepts, which would cancel the form.)
@@ -28,6 +36,55 @@ public sealed partial class PortalSession
 
     /// <summary>The authenticator app's secret once <see cref="EnrolTotpAsync"/> has set it up.</summary>
     public string? TotpSecret { get; private set; }
+
+    /// <summary>
+    /// A person with a browser of their own: a new context (cookies apart from everyone else's) with one page. The
+    /// session closes the context when disposed.
+    /// </summary>
+    public static async Task<PortalSession> OpenAsync(BrowserFixture browser, LiveElevate elevate, BrowserNewContextOptions? options = null)
+    {
+        var (context, page) = await browser.NewPageAsync(options);
+        return new PortalSession(elevate, page, context);
+    }
+
+    /// <summary>
+    /// The first administrator in a browser of their own: a password set with the setup secret (which an API token
+    /// must not have used) and an authenticator app enrolled. Ends signed in, on the security page.
+    /// </summary>
+    public static async Task<PortalSession> AdministratorAsync(BrowserFixture browser, LiveElevate elevate, BrowserNewContextOptions? options = null)
+    {
+        var admin = await OpenAsync(browser, elevate, options);
+        await admin.SetUpWithSecretAsync(elevate.SetupSecret.Value ?? throw new InvalidOperationException("No setup secret was issued."));
+        await admin.EnrolTotpAsync();
+        return admin;
+    }
+
+    /// <summary>
+    /// An invited user in a browser of their own (a second person next to the administrator): the setup link opened,
+    /// a password chosen and an authenticator app enrolled. Ends signed in, on the security page.
+    /// </summary>
+    public static async Task<PortalSession> InvitedAsync(BrowserFixture browser, LiveElevate elevate, InvitedUser user, BrowserNewContextOptions? options = null)
+    {
+        var session = await OpenAsync(browser, elevate, options);
+        await session.SetUpWithTotpAsync(user.Link);
+        return session;
+    }
+
+    /// <summary>
+    /// The same person signed in once more in another browser (a phone next to the laptop, say): password and the
+    /// next code of the same authenticator app. The new session shares the app, not the cookies.
+    /// </summary>
+    public async Task<PortalSession> SignInElsewhereAsync(BrowserFixture browser, string userName, BrowserNewContextOptions? options = null)
+    {
+        var other = await OpenAsync(browser, _elevate, options);
+        other.TotpSecret = TotpSecret ?? throw new InvalidOperationException("No authenticator app is set up.");
+        await other.SignInWithCodeAsync(userName);
+        return other;
+    }
+
+    /// <summary>An API client acting as this person, with a personal access token made on the tokens page.</summary>
+    public async Task<ApiClient> ApiAsync(string tokenName = "browser-tests") =>
+        _elevate.Api(await CreateTokenAsync(tokenName));
 
     public async Task GotoAsync(string path) => await Page.GotoAsync(_elevate.Url(path));
 
@@ -200,6 +257,14 @@ public sealed partial class PortalSession
         await Assertions.Expect(Page).ToHaveURLAsync(_elevate.Url("/roles"));
         await Assertions.Expect(Page.Locator("p.notice")).ToContainTextAsync("Active until");
         await Assertions.Expect(ActiveRole(role)).ToHaveCountAsync(1);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownContext is not null)
+        {
+            await _ownContext.DisposeAsync();
+        }
     }
 
     private byte[] Secret() =>
