@@ -249,6 +249,7 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         Page("account/security", ToSignIn),
         Page("account/tokens", ToSignIn),
         Page("signout", ToSignIn),
+        Page("approvals", ToSignIn),
         new(AnyMethod, "approvals/{id:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/approvals/{w.BobRequestId}"))),
         Page("reviews", ToSignIn),
         new(AnyMethod, "reviews/{instanceId:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/reviews/{w.ReviewInstanceId}"))),
