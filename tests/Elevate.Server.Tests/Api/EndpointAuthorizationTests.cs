@@ -258,6 +258,10 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
             $"/admin/reviews/instances/{w.ReviewInstanceId}"))),
         Page("audit", ToSignIn),
         new(AnyMethod, "audit/{sequence:long}", ToSignIn, ToSignIn, ToSignIn, Fixed("/audit/1")),
+        Page("admin/assignments", ToSignIn),
+        Page("admin/assignments/new", ToSignIn),
+        Page("admin/assignments/bulk", ToSignIn),
+        new(AnyMethod, "admin/assignments/{id:guid}", ToSignIn, ToSignIn, ToSignIn, Fixed("/admin/assignments/00000000-0000-0000-0000-000000000001")),
         Open("GET", "/signin/sso/{provider}", ToSignIn, Fixed("/signin/sso/nowhere")),
         Open("GET", "/signin/sso/{provider}/complete", ToSignIn, Fixed("/signin/sso/nowhere/complete")),
     ];
