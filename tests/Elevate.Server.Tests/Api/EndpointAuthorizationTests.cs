@@ -263,6 +263,11 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         new(AnyMethod, "admin/users/{id:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/admin/users/{w.Alice.Id}"))),
         Page("admin/notifications", ToSignIn),
         Page("admin/sign-in", ToSignIn),
+        Page("admin/assignments", ToSignIn),
+        Page("admin/assignments/new", ToSignIn),
+        Page("admin/assignments/bulk", ToSignIn),
+        new(AnyMethod, "admin/assignments/{id:guid}", ToSignIn, ToSignIn, ToSignIn, Fixed("/admin/assignments/00000000-0000-0000-0000-000000000001")),
+        Page("admin", ToSignIn),
         Open("GET", "/signin/sso/{provider}", ToSignIn, Fixed("/signin/sso/nowhere")),
         Open("GET", "/signin/sso/{provider}/complete", ToSignIn, Fixed("/signin/sso/nowhere/complete")),
     ];

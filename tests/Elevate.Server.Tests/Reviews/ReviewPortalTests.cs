@@ -34,9 +34,11 @@ public abstract partial class ReviewPortalTests(DatabaseKind kind) : PortalTest(
         var frankEligibility = await Admin.MakeEligibleAsync(frank.Id, role);
         (await alice.Client.ActivateAsync(role, "/", Scenario.For("PT1H"))).ShouldBe(201);
 
-        // The administrator sees "Manage reviews" and a form whose defaults are the definition's.
+        // The administrator finds access reviews under Administration, and a form whose defaults are the definition's.
+        var areas = (await erin.Browser.GetPageAsync("/admin")).ShouldBe(200);
+        Assert.Contains("href=\"/admin/reviews\"", areas.Html);
         var list = (await erin.Browser.GetPageAsync("/admin/reviews")).ShouldBe(200);
-        Assert.Contains("href=\"/admin/reviews\"", list.Html);
+        Assert.Contains("href=\"/admin\"", list.Html);
         Assert.Contains("href=\"/reviews\"", list.Html);
         Assert.Equal("14", InputValue(list, "DurationDays"));
         Assert.Equal("30", InputValue(list, "RecommendationDays"));
