@@ -161,6 +161,12 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             e.HasIndex(a => a.NoticeAt);
             e.HasIndex(a => new { a.CreatedAt, a.Id });
 
+            // Lists newest first filtered by a role or a principal (the portal's assignments page) walk these instead
+            // of the whole table; the home page's 30-day activation chart reads only this index.
+            e.HasIndex(a => new { a.RoleId, a.CreatedAt, a.Id });
+            e.HasIndex(a => new { a.PrincipalId, a.CreatedAt, a.Id });
+            e.HasIndex(a => new { a.Origin, a.StartsAt, a.Kind, a.RoleId });
+
             // The last line of defence for "one open activation per principal, role and scope": even if two
             // writers got past the rules at once, the database refuses the second.
             e.HasIndex(a => new { a.PrincipalId, a.RoleId, a.Scope })

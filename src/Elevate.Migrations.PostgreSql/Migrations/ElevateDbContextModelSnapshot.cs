@@ -302,13 +302,22 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                     b.HasIndex("Status", "StartsAt")
                         .HasDatabaseName("ix_assignments_status_starts_at");
 
+                    b.HasIndex("PrincipalId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_assignments_principal_id_created_at_id");
+
                     b.HasIndex("PrincipalId", "RoleId", "Scope")
                         .IsUnique()
                         .HasDatabaseName("ix_assignments_one_open_activation")
                         .HasFilter("origin = 'Activation' AND status IN ('Scheduled', 'Active')");
 
+                    b.HasIndex("RoleId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_assignments_role_id_created_at_id");
+
                     b.HasIndex("RoleId", "Kind", "Status")
                         .HasDatabaseName("ix_assignments_role_id_kind_status");
+
+                    b.HasIndex("Origin", "StartsAt", "Kind", "RoleId")
+                        .HasDatabaseName("ix_assignments_origin_starts_at_kind_role_id");
 
                     b.HasIndex("PrincipalId", "RoleId", "Kind", "Status")
                         .HasDatabaseName("ix_assignments_principal_id_role_id_kind_status");
