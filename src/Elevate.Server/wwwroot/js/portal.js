@@ -113,3 +113,72 @@
     });
   });
 })();
+
+// My roles: forms marked data-dry-run ask the page's Check handler what the core would say about them (the dry run,
+// nothing created) while they are filled in and before they are sent, and show the problems next to their fields.
+// The server checks again on submit, so without script the forms work the same, only later.
+(function () {
+  'use strict';
+
+  document.querySelectorAll('form[data-dry-run]').forEach(function (form) {
+    var status = form.querySelector('[data-dry-run-status]');
+    var initial = status ? status.textContent : '';
+    var timer = null, latest = 0;
+
+    function show(result) {
+      form.querySelectorAll('[data-problem-for]').forEach(function (slot) { slot.textContent = ''; });
+      var lines = [];
+      (result.problems || []).forEach(function (problem) {
+        var slot = problem.field ? form.querySelector('[data-problem-for="' + problem.field + '"]') : null;
+        if (slot) {
+          slot.textContent = (slot.textContent ? slot.textContent + ' ' : '') + problem.message;
+        } else {
+          lines.push(problem.message);
+        }
+      });
+      (result.notes || []).forEach(function (note) { lines.push(note); });
+      if (status) { status.textContent = lines.length > 0 ? lines.join(' ') : initial; }
+    }
+
+    function check() {
+      var mine = ++latest;
+      var url = location.pathname + '?handler=Check&check=' + encodeURIComponent(form.getAttribute('data-dry-run'));
+      return fetch(url, { method: 'POST', body: new FormData(form), credentials: 'same-origin' })
+        .then(function (reply) { return reply.ok ? reply.json() : null; })
+        .then(function (result) {
+          if (result && mine === latest) { show(result); }
+          return result;
+        })
+        .catch(function () { return null; });
+    }
+
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(check, 400);
+    }
+
+    form.addEventListener('change', later);
+    form.addEventListener('focusout', later);
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      var button = event.submitter;
+      if (button) { button.disabled = true; }
+      check().then(function (result) {
+        if (button) { button.disabled = false; }
+        if (result && !result.accepted) {
+          var first = (result.problems || []).map(function (p) { return p.field && form.querySelector('[name="' + p.field + '"]'); })
+            .filter(function (field) { return field && field.type !== 'hidden'; })[0];
+          if (first) {
+            var closed = first.closest('details');
+            if (closed) { closed.open = true; }
+            first.focus();
+          }
+          return;
+        }
+        // Could not ask, or nothing is wrong: send the form; the server decides.
+        form.submit();
+      });
+    });
+  });
+})();
