@@ -34,18 +34,25 @@ public sealed partial class AccessibilityTests(BrowserFixture browser, ITestOutp
     [
         new("Home", "/"),
         new("My roles", "/roles"),
+        new("My roles: eligible", "/roles?tab=eligible"),
+        new("My roles: expired", "/roles?tab=expired"),
         new("My requests", "/requests"),
         new("Approvals", "/approvals"),
         new("Request to decide", "/approvals/{request}"),
         new("My reviews", "/reviews"),
         new("Review items", "/reviews/{reviewInstance}"),
+        new("Administration", "/admin"),
         new("Manage reviews", "/admin/reviews"),
         new("Edit a review", "/admin/reviews/{review}"),
         new("Review instance", "/admin/reviews/instances/{reviewInstance}"),
         new("Manage roles", "/admin/roles"),
         new("Role settings", "/admin/roles/{role}"),
         new("Assignments", "/admin/assignments"),
+        new("Add an assignment", "/admin/assignments/new"),
+        new("Add assignments from a file", "/admin/assignments/bulk"),
+        new("An assignment", "/admin/assignments/{assignment}"),
         new("Users", "/admin/users"),
+        new("A user", "/admin/users/{user}"),
         new("Notifications", "/admin/notifications"),
         new("Sign-in settings", "/admin/sign-in"),
         new("Audit", "/audit"),
@@ -157,7 +164,7 @@ public sealed partial class AccessibilityTests(BrowserFixture browser, ITestOutp
 
         var databases = await api.CreateRoleAsync("Database Administrator");
         (await api.RequireApprovalAsync(databases, [ApprovalScenario.Stage(adminId)])).ShouldBe(200);
-        await api.MakeEligibleAsync(bobId, databases);
+        var assignment = await api.MakeEligibleAsync(bobId, databases);
         var request = await bob.ActivatePendingAsync(databases);
 
         var payments = await api.CreateRoleRequiringMfaAsync("Payments Operator");
@@ -181,6 +188,8 @@ public sealed partial class AccessibilityTests(BrowserFixture browser, ITestOutp
         {
             ["request"] = request.ToString(),
             ["role"] = databases.ToString(),
+            ["assignment"] = assignment.ToString(),
+            ["user"] = bobId.ToString(),
             ["review"] = review.ToString(),
             ["reviewInstance"] = instance.ToString(),
             ["auditEvent"] = auditEvent.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,4 +1,5 @@
 using Elevate.Core.Access;
+using Elevate.Core.Audit;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Elevate.Server.Portal.Admin;
