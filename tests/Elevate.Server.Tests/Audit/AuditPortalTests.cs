@@ -45,6 +45,25 @@ public abstract partial class AuditPortalTests(DatabaseKind kind) : PortalTest(k
     }
 
     [Fact]
+    public async Task The_request_filter_shows_every_step_of_one_request_and_nothing_else()
+    {
+        var (carol, alice) = await ChangesAsync();
+        var submitted = await Admin.AuditTrailAsync($"&principalId={alice.Id}&action=request.submitted");
+        var activation = submitted.Last().GetProperty("requestId").GetGuid();
+        var expected = await SequencesAsync($"&requestId={activation}");
+        Assert.True(expected.Count >= 2, $"Expected the submission and the activation, got {expected.Count} events.");
+
+        var page = (await carol.Browser.GetPageAsync($"/audit?request={activation}")).ShouldBe(200);
+        Assert.Equal(expected.AsEnumerable().Reverse(), RowSequences(page));
+        Assert.Contains("assignment.activated", RowActions(page));
+        Assert.Contains($"request={activation}", page.Html); // the export and verify keep the filter
+
+        var bad = (await carol.Browser.GetPageAsync("/audit?request=not-an-id")).ShouldBe(200);
+        Assert.NotNull(bad.TextOf("err-RequestId"));
+        Assert.Empty(RowSequences(bad));
+    }
+
+    [Fact]
     public async Task Paging_with_a_small_limit_follows_next_and_keeps_the_filter()
     {
         var (carol, alice) = await ChangesAsync();

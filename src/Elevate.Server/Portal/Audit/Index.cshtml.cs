@@ -45,6 +45,10 @@ public sealed class IndexModel(AuditService audit, DirectoryService directory, R
     [BindProperty(SupportsGet = true, Name = "outcome")]
     public string? Outcome { get; set; }
 
+    /// <summary>One request's id: every event it caused, from submission to its end.</summary>
+    [BindProperty(SupportsGet = true, Name = "request")]
+    public string? RequestId { get; set; }
+
     [BindProperty(SupportsGet = true, Name = "cursor")]
     public string? Cursor { get; set; }
 
@@ -225,12 +229,25 @@ public sealed class IndexModel(AuditService audit, DirectoryService directory, R
         }
 
         var role = await RoleIdAsync(Role, ct);
+        Guid? requestId = null;
+        if (Blank(RequestId) is { } requestText)
+        {
+            if (Guid.TryParse(requestText, out var parsedRequest))
+            {
+                requestId = parsedRequest;
+            }
+            else
+            {
+                ModelState.AddModelError(nameof(RequestId), "Enter a request id as Elevate shows it, like 0193a3c1-7a2b-7c3d-8e4f-5a6b7c8d9e0f.");
+            }
+        }
+
         if (ModelState.ErrorCount > 0)
         {
             return new FilterResult(null, null);
         }
 
-        var filter = new AuditFilter(from, to, actor.Id, principal.Id, role, Blank(Action), outcome);
+        var filter = new AuditFilter(from, to, actor.Id, principal.Id, role, Blank(Action), outcome, requestId);
         if (filter.Validate() is { } invalid)
         {
             AddFilterErrors(invalid);
@@ -328,6 +345,7 @@ public sealed class IndexModel(AuditService audit, DirectoryService directory, R
                 "actorId" => nameof(ActorName),
                 "principalId" => nameof(Principal),
                 "roleId" => nameof(Role),
+                "requestId" => nameof(RequestId),
                 _ => "",
             };
             ModelState.AddModelError(key, e.Message);
@@ -361,6 +379,7 @@ public sealed class IndexModel(AuditService audit, DirectoryService directory, R
         Add("role", Role);
         Add("action", Action);
         Add("outcome", Outcome);
+        Add("request", RequestId);
         if (includeLimit && Limit is { } limit)
         {
             parts.Add($"limit={limit.ToString(CultureInfo.InvariantCulture)}");

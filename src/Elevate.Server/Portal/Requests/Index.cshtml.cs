@@ -1,3 +1,4 @@
+using Elevate.Core.Access;
 using System.Globalization;
 using Elevate.Core.Approvals;
 using Elevate.Core.Common;
@@ -16,7 +17,7 @@ namespace Elevate.Server.Portal.Requests;
 /// A pending or scheduled request can be canceled: "Cancel" opens a confirmation (GET, nothing changes), and only its
 /// POST cancels.
 /// </summary>
-public sealed class IndexModel(RequestService requests, ApprovalService approvals, ElevateDbContext db) : PortalPage
+public sealed class IndexModel(RequestService requests, ApprovalService approvals, ElevateDbContext db, Authorizer authorizer) : PortalPage
 {
     /// <summary>The statuses the filter offers, in the order a request moves through them.</summary>
     public static readonly RequestStatus[] Statuses =
@@ -45,6 +46,9 @@ public sealed class IndexModel(RequestService requests, ApprovalService approval
 
     /// <summary>Whether the list could be read (false when the filter or the cursor is wrong).</summary>
     public bool Listed { get; private set; }
+
+    /// <summary>Whether each request links to its steps in the audit trail (for those who may read the trail).</summary>
+    public bool ReadsAudit => authorizer.Can(Actor, Permission.ReadAudit);
 
     /// <summary>The request the caller is asked to confirm canceling, when it may still be canceled.</summary>
     public RequestRow? Confirming { get; private set; }
