@@ -258,6 +258,8 @@ public abstract class EndpointAuthorizationTests(DatabaseKind kind) : AppTest(ki
         new(AnyMethod, "admin/reviews/instances/{instanceId:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call(
             $"/admin/reviews/instances/{w.ReviewInstanceId}"))),
         Page("audit", ToSignIn),
+        Page("admin/roles", ToSignIn),
+        new(AnyMethod, "admin/roles/{roleId:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/admin/roles/{w.RoleId}"))),
         new(AnyMethod, "audit/{sequence:long}", ToSignIn, ToSignIn, ToSignIn, Fixed("/audit/1")),
         Page("admin/users", ToSignIn),
         new(AnyMethod, "admin/users/{id:guid}", ToSignIn, ToSignIn, ToSignIn, (w, _) => Task.FromResult(new Call($"/admin/users/{w.Alice.Id}"))),
