@@ -125,7 +125,7 @@ public sealed partial class AccessibilityTests(BrowserFixture browser, ITestOutp
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    /// <summary>Opens one page, checks it answers 200 and axe finds nothing serious, and saves a screenshot.</summary>
+    /// <summary>Opens one page, checks it answers 200, every form it posts carries its antiforgery token and axe finds nothing serious, and saves a screenshot.</summary>
     private async Task CheckAsync(LiveElevate elevate, IPage page, string name, string path, List<string> problems)
     {
         var response = await page.GotoAsync(elevate.Url(path));
@@ -133,6 +133,14 @@ public sealed partial class AccessibilityTests(BrowserFixture browser, ITestOutp
         {
             problems.Add($"{name} ({path}) answered HTTP {response?.Status}.");
             return;
+        }
+
+        // A form the browser posts without its own antiforgery token is refused with 400, however well it renders.
+        var tokenless = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('form')].filter(f => f.method === 'post' && !f.querySelector('input[name=__RequestVerificationToken]')).map(f => f.getAttribute('action') || f.id || '(this page)')");
+        foreach (var form in tokenless)
+        {
+            problems.Add($"{name} ({path}): the form posting to {form} carries no antiforgery token.");
         }
 
         var screenshot = await Screenshots.SaveAsync(page, name);

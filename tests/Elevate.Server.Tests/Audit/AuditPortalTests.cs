@@ -49,7 +49,7 @@ public abstract partial class AuditPortalTests(DatabaseKind kind) : PortalTest(k
     {
         var (carol, alice) = await ChangesAsync();
         var submitted = await Admin.AuditTrailAsync($"&principalId={alice.Id}&action=request.submitted");
-        var activation = submitted.Last().GetProperty("requestId").GetGuid();
+        var activation = submitted[^1].GetProperty("requestId").GetGuid();
         var expected = await SequencesAsync($"&requestId={activation}");
         Assert.True(expected.Count >= 2, $"Expected the submission and the activation, got {expected.Count} events.");
 
