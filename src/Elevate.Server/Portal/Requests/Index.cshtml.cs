@@ -1,5 +1,5 @@
-using Elevate.Core.Access;
 using System.Globalization;
+using Elevate.Core.Access;
 using Elevate.Core.Approvals;
 using Elevate.Core.Common;
 using Elevate.Core.Persistence;
