@@ -114,6 +114,11 @@ public sealed partial class FirstApprovedActivationTests(BrowserFixture browser)
         await carolPortal.GotoAsync($"/audit?principal=alice&role={Uri.EscapeDataString(Role)}");
         var ended = carolPortal.Page.Locator("tr[data-sequence][data-action=\"assignment.ended\"]");
         await Assertions.Expect(ended).ToHaveCountAsync(1);
+
+        // The administrator's home page counts the activation in the organisation's chart of the last 30 days.
+        await admin.GotoAsync("/");
+        await Assertions.Expect(admin.Page.Locator("svg[role=img]")).ToContainTextAsync(Role);
+        await Screenshots.SaveAsync(admin.Page, "home");
     }
 
     /// <summary>Creates a user on the users page; returns the one-time setup link the page shows.</summary>

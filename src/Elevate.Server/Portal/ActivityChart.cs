@@ -137,7 +137,7 @@ public static class ActivityChart
                 stacked += count;
             }
 
-            if (day % 7 == 0 || day == data.Days - 1)
+            if ((data.Days - 1 - day) % 7 == 0) // today and every week before it, so no two labels collide
             {
                 svg.Append(CultureInfo.InvariantCulture,
                     $"<text x=\"{N(x + barWidth / 2)}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#4a5562\">{data.FirstDay.AddDays(day).ToString("MM-dd", CultureInfo.InvariantCulture)}</text>");
