@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Elevate.Core.Access;
 using Elevate.Core.Audit;
 using Elevate.Core.Common;
@@ -61,8 +62,9 @@ public sealed class AssignmentQueries(ElevateDbContext db, Authorizer authorizer
         var query = db.Assignments.AsNoTracking();
         if (!authorizer.Can(actor, Permission.ReadAssignments))
         {
+            // One's own (and one's groups') assignments, and everything at and below the scopes one administers.
             var holders = await HoldersOfAsync(actor.PrincipalId!.Value, ct);
-            query = query.Where(a => holders.Contains(a.PrincipalId));
+            query = query.Where(VisibleTo(holders, authorizer.ScopesWhere(actor, Permission.ReadAssignments)));
         }
 
         var now = time.UtcNow();
@@ -98,6 +100,24 @@ public sealed class AssignmentQueries(ElevateDbContext db, Authorizer authorizer
                             select g.Id).ToListAsync(ct);
         groups.Add(principalId);
         return groups;
+    }
+
+    /// <summary>a =&gt; holders.Contains(a.PrincipalId) || a.Scope == s1 || a.Scope.StartsWith(s1 + "/") || ... for each scope.</summary>
+    private static Expression<Func<Assignment, bool>> VisibleTo(List<Guid> holders, IReadOnlyList<ScopePath> scopes)
+    {
+        Expression<Func<Assignment, bool>> own = a => holders.Contains(a.PrincipalId);
+        var a = own.Parameters[0];
+        var body = own.Body;
+        var scopeOf = Expression.Property(a, nameof(Assignment.Scope));
+        var startsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+        foreach (var scope in scopes)
+        {
+            var at = Expression.Equal(scopeOf, Expression.Constant(scope.Value));
+            var below = Expression.Call(scopeOf, startsWith, Expression.Constant(scope.Value + "/"));
+            body = Expression.OrElse(body, Expression.OrElse(at, below));
+        }
+
+        return Expression.Lambda<Func<Assignment, bool>>(body, a);
     }
 
     private static IQueryable<Assignment> Apply(IQueryable<Assignment> query, AssignmentFilter filter, ScopePath? scope, DateTimeOffset now)

@@ -1,3 +1,4 @@
+using Elevate.Core.Roles;
 using Elevate.Server.Tests.Infrastructure;
 
 namespace Elevate.Server.Tests.Assignments;
@@ -342,6 +343,33 @@ public abstract class AdministrationTests(DatabaseKind kind) : AppTest(kind)
 
         (await Admin.DeleteAsync($"/api/v1/tokens/{(await Admin.GetAsync($"/api/v1/principals/{app}/tokens")).ShouldBe(200)["items"][0].GetProperty("id").GetGuid()}")).ShouldBe(200);
         (await service.CheckAsync("alice", role.ToString(), "/")).ShouldFail(401, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task An_auditor_at_a_scope_lists_the_assignments_at_and_below_it_and_their_own_but_nothing_elsewhere()
+    {
+        var role = await Admin.CreateRoleAsync("db-admin");
+        var alice = await UserAsync("alice");
+        var erin = await UserAsync("erin");
+        var atProd = await Admin.MakeEligibleAsync(alice.Id, role, "/prod");
+        var below = await Admin.MakeEligibleAsync(alice.Id, role, "/prod/payments");
+        var lookalike = await Admin.MakeEligibleAsync(alice.Id, role, "/production");
+        var elsewhere = await Admin.MakeEligibleAsync(alice.Id, role, "/staging");
+        (await Admin.AssignAsync("active", erin.Id, BuiltInRoles.IdOf(BuiltInRole.Auditor), "/prod", Scenario.For("P1D"))).ShouldBe(201);
+        var erinsOwn = await Admin.MakeEligibleAsync(erin.Id, role, "/staging");
+
+        var listed = (await erin.Client.GetAsync("/api/v1/assignments?limit=100")).ShouldBe(200)["items"].EnumerateArray()
+            .Select(a => a.GetProperty("id").GetGuid()).ToHashSet();
+        Assert.Contains(atProd, listed);
+        Assert.Contains(below, listed);
+        Assert.Contains(erinsOwn, listed);
+        Assert.DoesNotContain(lookalike, listed);
+        Assert.DoesNotContain(elsewhere, listed);
+
+        // Without the role, only their own.
+        var plain = (await alice.Client.GetAsync("/api/v1/assignments?limit=100")).ShouldBe(200)["items"].EnumerateArray()
+            .Select(a => a.GetProperty("principalId").GetGuid()).Distinct().ToList();
+        Assert.Equal([alice.Id], plain);
     }
 }
 

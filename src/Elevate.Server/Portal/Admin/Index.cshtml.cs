@@ -23,14 +23,16 @@ public sealed class IndexModel(Authorizer authorizer) : PortalPage
     /// <summary>The areas <paramref name="actor"/> may open, in the order an administrator sets Elevate up.</summary>
     public static IReadOnlyList<Area> AreasFor(Authorizer authorizer, Actor actor)
     {
+        // Roles, assignments and reviews are administered per scope; the directory, channels and sign-in only at "/".
         bool Can(Permission p) => authorizer.Can(actor, p);
+        bool CanSomewhere(Permission p) => authorizer.ScopesWhere(actor, p).Count > 0;
         var areas = new List<Area>();
-        if (Can(Permission.ManageRoles))
+        if (CanSomewhere(Permission.ManageRoles))
         {
             areas.Add(new("Roles and settings", "/admin/roles", "Create roles and set what each activation requires: duration, justification, ticket, second factor, approval."));
         }
 
-        if (Can(Permission.ReadAssignments) || Can(Permission.ManageAssignments))
+        if (CanSomewhere(Permission.ReadAssignments) || CanSomewhere(Permission.ManageAssignments))
         {
             areas.Add(new("Assignments", "/admin/assignments", "Who is eligible or active for which role where; add, extend and remove, or add many from a CSV file."));
         }
@@ -40,7 +42,7 @@ public sealed class IndexModel(Authorizer authorizer) : PortalPage
             areas.Add(new("Users, groups and service accounts", "/admin/users", "Find people, invite them with a setup link, manage group members and service-account tokens."));
         }
 
-        if (Can(Permission.ReadAudit) || Can(Permission.ReadAssignments))
+        if (CanSomewhere(Permission.ReadAudit) || CanSomewhere(Permission.ReadAssignments))
         {
             areas.Add(new("Access reviews", "/admin/reviews", "Recurring re-certification of who holds what."));
         }

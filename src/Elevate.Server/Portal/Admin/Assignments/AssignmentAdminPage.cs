@@ -50,9 +50,7 @@ public abstract class AssignmentAdminPage(AccessIndex index, Authorizer authoriz
 
     /// <summary>Whether the signed-in person holds, now, a role that reads or manages assignments somewhere.</summary>
     protected bool MayAdminister =>
-        authorizer.Can(Actor, Permission.ReadAssignments)
-        || index.GrantsInForce(Session.PrincipalId, Now).Any(g => index.FindRole(g.RoleId)?.BuiltIn is { } role
-            && (BuiltInRoles.Grants(role, Permission.ManageAssignments) || BuiltInRoles.Grants(role, Permission.ReadAssignments)));
+        authorizer.ScopesWhere(Actor, Permission.ReadAssignments).Count > 0 || authorizer.ScopesWhere(Actor, Permission.ManageAssignments).Count > 0;
 
     public string PrincipalName(Guid id) => index.FindPrincipal(id)?.Name ?? id.ToString();
 

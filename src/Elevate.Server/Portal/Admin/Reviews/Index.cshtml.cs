@@ -10,13 +10,12 @@ namespace Elevate.Server.Portal.Admin.Reviews;
 /// Access review definitions: the list (all of them for auditors and administrators, one's own for an owner) and the
 /// form for a new review, for those who may manage assignments.
 /// </summary>
-public sealed class IndexModel(ReviewService reviews, Authorizer authorizer, AccessIndex index, ElevateDbContext db, TimeProvider time) : ReviewFormPage(db, time)
+public sealed class IndexModel(ReviewService reviews, Authorizer authorizer, ElevateDbContext db, TimeProvider time) : ReviewFormPage(db, time)
 {
     public IReadOnlyList<AccessReview> Reviews { get; private set; } = [];
 
     /// <summary>Whether the signed-in person holds, anywhere, a role that manages assignments (the core checks the review's scope).</summary>
-    public bool MayCreate => authorizer.Can(Actor, Permission.ManageAssignments)
-        || index.GrantsInForce(Session.PrincipalId, Time.GetUtcNow()).Any(g => index.FindRole(g.RoleId)?.BuiltIn is { } role && BuiltInRoles.Grants(role, Permission.ManageAssignments));
+    public bool MayCreate => authorizer.ScopesWhere(Actor, Permission.ManageAssignments).Count > 0;
 
     public async Task OnGetAsync(CancellationToken ct)
     {

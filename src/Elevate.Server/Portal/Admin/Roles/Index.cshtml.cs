@@ -11,7 +11,7 @@ namespace Elevate.Server.Portal.Admin.Roles;
 /// Roles for those who manage them: every role by name a page at a time (filtered by part of the name), whether it is
 /// one of Elevate's own and whether it is privileged, and a form for a new role (which starts with the default settings).
 /// </summary>
-public sealed class IndexModel(RoleService roles, ElevateDbContext db, Authorizer authorizer, AccessIndex index, TimeProvider time) : RoleAdminPage(authorizer, index, time)
+public sealed class IndexModel(RoleService roles, ElevateDbContext db, Authorizer authorizer, TimeProvider time) : RoleAdminPage(authorizer, time)
 {
     public const int PageSize = 50;
 

@@ -19,7 +19,7 @@ namespace Elevate.Server.Portal.Admin.Roles;
 /// "Save" then sends the reviewed document with the version it was read at, so a change someone else made meanwhile
 /// is reported rather than overwritten. A narrower scope's own settings can be removed, so the ones above apply again.
 /// </summary>
-public sealed class RoleModel(RoleService roles, ElevateDbContext db, Authorizer authorizer, AccessIndex index, TimeProvider time) : RoleAdminPage(authorizer, index, time)
+public sealed class RoleModel(RoleService roles, ElevateDbContext db, Authorizer authorizer, TimeProvider time) : RoleAdminPage(authorizer, time)
 {
     [BindProperty(SupportsGet = true)]
     public Guid RoleId { get; set; }

@@ -9,7 +9,7 @@ namespace Elevate.Server.Portal.Admin.Roles;
 /// What the role administration pages share: who may open them (someone with a role that manages roles active
 /// somewhere; the core checks the scope of every change again) and how a refusal reads.
 /// </summary>
-public abstract class RoleAdminPage(Authorizer authorizer, AccessIndex index, TimeProvider time) : PortalPage
+public abstract class RoleAdminPage(Authorizer authorizer, TimeProvider time) : PortalPage
 {
     protected Authorizer Authorizer { get; } = authorizer;
 
@@ -19,8 +19,7 @@ public abstract class RoleAdminPage(Authorizer authorizer, AccessIndex index, Ti
     public bool MayEditRoles => Authorizer.Can(Actor, Permission.ManageRoles);
 
     /// <summary>Whether the signed-in person manages roles anywhere: at /, or at a narrower scope.</summary>
-    protected bool MayManageSomewhere => MayEditRoles
-        || index.GrantsInForce(Session.PrincipalId, Time.GetUtcNow()).Any(g => index.FindRole(g.RoleId)?.BuiltIn is { } role && BuiltInRoles.Grants(role, Permission.ManageRoles));
+    protected bool MayManageSomewhere => Authorizer.ScopesWhere(Actor, Permission.ManageRoles).Count > 0;
 
     /// <summary>The portal's refusal: the "Not allowed" page (or "There is no page here" for a missing role).</summary>
     protected StatusCodeResult Refused(ElevateError? error = null) =>
