@@ -377,35 +377,8 @@ public abstract partial class ReviewFormPage(ElevateDbContext db, TimeProvider t
     }
 
     /// <summary>Resolves comma-separated user and group names; unknown names and service accounts are errors on <paramref name="key"/>.</summary>
-    private async Task<IReadOnlyList<(Guid Id, string Name)>> ResolveAsync(string? text, string key, CancellationToken ct)
-    {
-        var wanted = (text ?? "").Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .DistinctBy(Principal.Normalize).ToList();
-        if (wanted.Count == 0)
-        {
-            return [];
-        }
-
-        var normalized = wanted.Select(Principal.Normalize).ToList();
-        var found = await Db.Principals.AsNoTracking().Where(p => normalized.Contains(p.NormalizedName))
-            .Select(p => new { p.Id, p.Name, p.NormalizedName, p.Kind }).ToListAsync(ct);
-        var unknown = wanted.Where(w => !found.Any(f => f.NormalizedName == Principal.Normalize(w))).ToList();
-        if (unknown.Count > 0)
-        {
-            ModelState.AddModelError(key, unknown.Count == 1
-                ? $"No user or group is named \u201c{unknown[0]}\u201d."
-                : $"No user or group is named {string.Join(", ", unknown.Select(u => $"\u201c{u}\u201d"))}.");
-        }
-
-        var services = found.Where(f => f.Kind == PrincipalKind.ServiceAccount).ToList();
-        if (services.Count > 0)
-        {
-            ModelState.AddModelError(key, $"{string.Join(", ", services.Select(s => s.Name))}: a service account cannot review; name users or groups.");
-        }
-
-        return [.. wanted.Select(w => found.FirstOrDefault(f => f.NormalizedName == Principal.Normalize(w))).Where(f => f is not null && f.Kind != PrincipalKind.ServiceAccount)
-            .Select(f => (f!.Id, f.Name))];
-    }
+    private Task<IReadOnlyList<(Guid Id, string Name)>> ResolveAsync(string? text, string key, CancellationToken ct) =>
+        Roles.ApproverNames.ResolveNamedAsync(Db, text, key, "review", ModelState, ct);
 
     /// <summary>The form key for a core field: <c>schedule.durationDays</c> is DurationDays, <c>stages[1].reviewerIds[0]</c> the second used row's names, ...</summary>
     private static string KeyOf(string? field, FormRead read)

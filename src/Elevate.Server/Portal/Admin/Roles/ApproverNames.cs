@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Elevate.Server.Portal.Admin.Roles;
 
 /// <summary>
-/// Approvers are typed as user and group names (as reviewers are in the review form) and stored as ids: names are
-/// looked up by their normalized form, the indexed column, and only the names asked for are read.
+/// Approvers and reviewers are typed as user and group names and stored as ids: names are looked up by their
+/// normalized form, the indexed column, and only the names asked for are read.
 /// </summary>
 public static class ApproverNames
 {
@@ -27,7 +27,15 @@ public static class ApproverNames
     /// Resolves comma-separated user and group names, in the order given; an unknown name or a service account is an
     /// error on <paramref name="key"/> (and is left out).
     /// </summary>
-    public static async Task<IReadOnlyList<Guid>> ResolveAsync(ElevateDbContext db, string? text, string key, ModelStateDictionary state, CancellationToken ct)
+    public static async Task<IReadOnlyList<Guid>> ResolveAsync(ElevateDbContext db, string? text, string key, ModelStateDictionary state, CancellationToken ct) =>
+        [.. (await ResolveNamedAsync(db, text, key, "approve", state, ct)).Select(p => p.Id)];
+
+    /// <summary>
+    /// <see cref="ResolveAsync"/> with the names as stored; <paramref name="task"/> is what a service account cannot do
+    /// ("approve", "review"), for the error message.
+    /// </summary>
+    public static async Task<IReadOnlyList<(Guid Id, string Name)>> ResolveNamedAsync(
+        ElevateDbContext db, string? text, string key, string task, ModelStateDictionary state, CancellationToken ct)
     {
         var wanted = Split(text).DistinctBy(Principal.Normalize).ToList();
         if (wanted.Count == 0)
@@ -49,11 +57,11 @@ public static class ApproverNames
         var services = found.Where(f => f.Kind == PrincipalKind.ServiceAccount).ToList();
         if (services.Count > 0)
         {
-            state.AddModelError(key, $"{string.Join(", ", services.Select(s => s.Name))}: a service account cannot approve; name users or groups.");
+            state.AddModelError(key, $"{string.Join(", ", services.Select(s => s.Name))}: a service account cannot {task}; name users or groups.");
         }
 
         return [.. wanted.Select(w => found.FirstOrDefault(f => f.NormalizedName == Principal.Normalize(w)))
-            .Where(f => f is not null && f.Kind != PrincipalKind.ServiceAccount).Select(f => f!.Id)];
+            .Where(f => f is not null && f.Kind != PrincipalKind.ServiceAccount).Select(f => (f!.Id, f.Name))];
     }
 
     /// <summary>Comma-, semicolon- or line-separated entries, trimmed, blanks left out.</summary>
