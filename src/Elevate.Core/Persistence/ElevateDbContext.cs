@@ -165,7 +165,7 @@ public sealed class ElevateDbContext(DbContextOptions<ElevateDbContext> options)
             // of the whole table; the home page's 30-day activation chart reads only this index.
             e.HasIndex(a => new { a.RoleId, a.CreatedAt, a.Id });
             e.HasIndex(a => new { a.PrincipalId, a.CreatedAt, a.Id });
-            e.HasIndex(a => new { a.Origin, a.StartsAt, a.Kind, a.RoleId });
+            e.HasIndex(a => new { a.Origin, a.StartsAt, a.Kind, a.RoleId, a.EndedAt });
 
             // The last line of defence for "one open activation per principal, role and scope": even if two
             // writers got past the rules at once, the database refuses the second.

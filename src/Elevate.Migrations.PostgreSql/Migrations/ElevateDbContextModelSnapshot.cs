@@ -316,11 +316,11 @@ namespace Elevate.Migrations.PostgreSql.Migrations
                     b.HasIndex("RoleId", "Kind", "Status")
                         .HasDatabaseName("ix_assignments_role_id_kind_status");
 
-                    b.HasIndex("Origin", "StartsAt", "Kind", "RoleId")
-                        .HasDatabaseName("ix_assignments_origin_starts_at_kind_role_id");
-
                     b.HasIndex("PrincipalId", "RoleId", "Kind", "Status")
                         .HasDatabaseName("ix_assignments_principal_id_role_id_kind_status");
+
+                    b.HasIndex("Origin", "StartsAt", "Kind", "RoleId", "EndedAt")
+                        .HasDatabaseName("ix_assignments_origin_starts_at_kind_role_id_ended_at");
 
                     b.ToTable("assignments", (string)null);
                 });

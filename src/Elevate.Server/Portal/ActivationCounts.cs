@@ -8,7 +8,7 @@ namespace Elevate.Server.Portal;
 /// <summary>
 /// Counts activations per role and UTC day with one grouped query. The day is worked out in SQL as a CASE over the
 /// day boundaries (plain comparisons, so it reads the same on SQLite, where times are ticks, and on PostgreSQL), and
-/// only the window's rows are read: the organisation's from the (origin, starts_at, kind, role_id) index alone, one
+/// only the window's rows are read: the organisation's from the (origin, starts_at, kind, role_id, ended_at) index alone, one
 /// person's through the (principal_id, ...) index.
 /// </summary>
 public static class ActivationCounts
@@ -20,7 +20,10 @@ public static class ActivationCounts
         var firstDay = today.AddDays(-(days - 1));
         var from = new DateTimeOffset(firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var query = db.Assignments.AsNoTracking()
-            .Where(a => a.Origin == AssignmentOrigin.Activation && a.Kind == AssignmentKind.Active && a.StartsAt >= from && a.StartsAt <= now);
+            .Where(a => a.Origin == AssignmentOrigin.Activation && a.Kind == AssignmentKind.Active && a.StartsAt >= from && a.StartsAt <= now)
+
+            // A scheduled activation canceled before its start keeps its planned start but never began.
+            .Where(a => a.EndedAt == null || a.EndedAt > a.StartsAt);
         if (principalId is { } id)
         {
             query = query.Where(a => a.PrincipalId == id);

@@ -144,6 +144,10 @@ public abstract partial class ApprovalsPortalTests(DatabaseKind kind) : PortalTe
         Assert.Empty(Cards(davesPage));
         (await dave.Browser.PostFormAsync("/approvals?handler=Decide", new { RequestId = alices, Verdict = "approve", Reason = "" }, davesPage)).ShouldShowError("No request");
         (await dave.Browser.PostAsync("/approvals?handler=Bulk", Form(davesPage, ("Verdict", "approve"), ("BulkReason", ""), ("Selected", alices.ToString())))).ShouldRedirectTo("/approvals");
+        var refusal = Notice((await dave.Browser.GetPageAsync("/approvals")).ShouldBe(200));
+        Assert.Contains("a request that is not waiting for you: not decided", refusal);
+        Assert.DoesNotContain("db-admin", refusal); // the refusal names neither the role nor the requester
+        Assert.DoesNotContain("alice", refusal);
         Assert.Equal("pendingApproval", await Admin.StatusOfAsync(alices));
         Assert.Empty(await Admin.DecisionsAsync(alices));
     }

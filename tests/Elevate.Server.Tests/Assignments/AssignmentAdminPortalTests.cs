@@ -267,6 +267,27 @@ public abstract partial class AssignmentAdminPortalTests(DatabaseKind kind) : Po
     }
 
     [Fact]
+    public async Task Two_rows_asking_for_the_same_assignment_are_caught_in_the_preview_not_on_confirmation()
+    {
+        var (carol, _, _) = await PeopleAsync();
+        var role = await Admin.CreateRoleAsync("db-admin");
+        var csv = "principal,role,kind,scope,duration\r\n"
+            + "alice,db-admin,eligible,/prod,P90D\r\n"
+            + "ALICE,DB-ADMIN,eligible,/prod,P30D\r\n"
+            + "alice,db-admin,eligible,/staging,P90D\r\n";
+
+        var preview = (await UploadAsync(carol.Browser, csv)).ShouldBe(200);
+        Assert.Equal(["true", "false", "true"], PreviewRows(preview).Select(r => r.Valid));
+        Assert.Contains("Row 1 already asks for this assignment.", preview.SectionText("preview"));
+        Assert.Contains("2 can be added", preview.TextOf("preview-summary"));
+
+        var content = WebUtility.HtmlDecode(ContentPattern().Match(preview.Html).Groups["value"].Value);
+        var done = (await carol.Browser.PostFormAsync("/admin/assignments/bulk?handler=Confirm", new { FileContent = content }, preview)).ShouldBe(200);
+        Assert.Contains("2 of 3 rows added", done.TextOf("results-summary"));
+        Assert.Equal(2, (await ListAsync($"roleId={role}")).Count);
+    }
+
+    [Fact]
     public async Task A_malformed_csv_is_refused_with_a_clear_error_and_nothing_is_added()
     {
         var (carol, _, _) = await PeopleAsync();

@@ -36,6 +36,11 @@ public abstract partial class HomePortalTests(DatabaseKind kind) : PortalTest(ki
         var betaActive = (await aliceApi.ActivateAsync(beta, "/", Scenario.For("PT2H"))).ShouldBe(201)["resultAssignmentId"].GetGuid();
         (await bob.Client.ActivateAsync(gamma, "/", Scenario.For("PT1H"))).ShouldBe(201);
 
+        // Scheduled, then canceled before it began: its planned start passes, but it was never an activation.
+        var scheduled = (await aliceApi.ActivateAsync(alpha, "/", Scenario.For("PT1H", App.Time.GetUtcNow().AddMinutes(10)))).ShouldBe(201)["id"].GetGuid();
+        (await aliceApi.PostAsync($"/api/v1/requests/{scheduled}/cancel", new { })).ShouldBe(200);
+        App.Time.Advance(TimeSpan.FromMinutes(20));
+
         var browser = await SignInAsync(alice);
         var home = (await browser.GetPageAsync("/")).ShouldBe(200);
 

@@ -137,13 +137,15 @@ public sealed class IndexModel(ApprovalService approvals, ElevateDbContext db) :
             return Page();
         }
 
-        var names = await NamesAsync(selected, ct);
+        // Only requests that wait for this person are named: a refusal must not tell a stranger whose request an id is.
+        var waiting = (await approvals.AwaitingAsync(Actor, ApprovalService.MaxPendingScanned, ct)).Select(r => r.Id).ToHashSet();
+        var names = await NamesAsync([.. selected.Where(waiting.Contains)], ct);
         var done = new List<string>();
         var refused = new List<string>();
         foreach (var id in selected)
         {
             var decided = await approvals.DecideAsync(id, new DecisionInput(chosen, BulkReason, null), Actor, ct);
-            var name = names.GetValueOrDefault(id) ?? "a request";
+            var name = names.GetValueOrDefault(id) ?? "a request that is not waiting for you";
             if (decided.IsSuccess)
             {
                 done.Add(name);

@@ -191,7 +191,9 @@ public sealed class IndexModel(RequestService requests, MfaService mfa, AccessIn
         var evaluation = dry.Value.Evaluation;
         var problems = evaluation.Problems.Where(p => p.Code != ErrorCodes.MfaRequired).ToList();
         var needs = evaluation.Requirements;
-        var approvers = needs.Approval && action == RequestAction.SelfActivate && Scope is not null && ScopePath.FromInput(Scope, "scope") is { IsSuccess: true } scope
+        // Who approves is told only to someone eligible for the role there, not to anyone who posts a role id.
+        var eligible = !evaluation.Problems.Any(p => p.Code is ErrorCodes.NotEligible or ErrorCodes.OutsideEligibilityWindow);
+        var approvers = eligible && needs.Approval && action == RequestAction.SelfActivate && Scope is not null && ScopePath.FromInput(Scope, "scope") is { IsSuccess: true } scope
             ? ApproverNames((await SettingsLookup.EffectiveAsync(db, RoleId, scope.Value, ct)).Settings.Activation)
             : [];
         var notes = new List<string>();

@@ -20,7 +20,7 @@ public sealed record CsvRow(int Number, int Line, string Principal, string Role,
 /// <summary>
 /// The bulk-add file: a header naming the columns (in any order, any case), then one assignment per row. Each row
 /// becomes an adminAssign request; names are resolved through the access index, times are UTC, and the window ends
-/// at <c>ends</c>, after <c>duration</c>, or never when both are empty. See docs/portal-assignments-csv.md.
+/// at <c>ends</c>, after <c>duration</c>, or never when both are empty. See docs/portal.md.
 /// </summary>
 public static class AssignmentCsv
 {
@@ -84,9 +84,20 @@ public static class AssignmentCsv
         }
 
         var rows = new List<CsvRow>(records.Count - 1);
+        var first = new Dictionary<(string, string, string, string), int>();
         for (var i = 1; i < records.Count; i++)
         {
-            rows.Add(Row(i, records[i], header, index));
+            var row = Row(i, records[i], header, index);
+
+            // Each row is checked against the database alone, so two rows asking for the same assignment would both
+            // pass the preview and the second would fail on confirmation: say so now.
+            var key = (row.Principal.ToLowerInvariant(), row.Role.ToLowerInvariant(), row.Kind, row.Scope);
+            if (row.IsValid && !first.TryAdd(key, row.Number))
+            {
+                row.Problems.Add(new CsvProblem("", $"Row {first[key]} already asks for this assignment."));
+            }
+
+            rows.Add(row);
         }
 
         return Result<IReadOnlyList<CsvRow>>.Success(rows);

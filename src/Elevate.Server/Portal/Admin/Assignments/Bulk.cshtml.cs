@@ -141,7 +141,7 @@ public sealed class BulkModel(RequestService requests, AccessIndex index, Author
                     RequestStatus.Scheduled => $"Added: scheduled from {AssignmentText.Time(outcome.Request.StartsAt)}.",
                     _ => "Added.",
                 };
-            results.Add(new RowResult(row, text, outcome.Request.ResultAssignmentId, !outcome.Replayed));
+            results.Add(new RowResult(row, text, outcome.Request.ResultAssignmentId, !outcome.Replayed && outcome.Request.Status != RequestStatus.PendingApproval));
         }
 
         Rows = rows;

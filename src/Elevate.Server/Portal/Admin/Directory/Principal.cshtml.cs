@@ -133,6 +133,23 @@ public sealed class PrincipalModel(
             }
         }
 
+        // The core keeps a field it is not given, so emptying one here would change nothing while saying "Saved.".
+        void Cleared(string field, string? was, string? now)
+        {
+            if (!string.IsNullOrWhiteSpace(was) && string.IsNullOrWhiteSpace(now))
+            {
+                ModelState.AddModelError(field, "This cannot be emptied here; enter the new value.");
+            }
+        }
+
+        Cleared(nameof(DisplayName), Target.DisplayName, DisplayName);
+        Cleared(nameof(Email), Target.Kind == PrincipalKind.User ? Target.Email : null, Email);
+        Cleared(nameof(Description), Target.Description, Description);
+        if (!ModelState.IsValid)
+        {
+            return await LoadAsync(fillForm: false, ct) ?? Page();
+        }
+
         var changes = new PrincipalChanges(
             Blank(DisplayName), Target.Kind == PrincipalKind.User ? Blank(Email) : null, managerId, clearManager ? true : null, Blank(Description), null);
         return await UpdateAsync(changes, "Saved.", ct);

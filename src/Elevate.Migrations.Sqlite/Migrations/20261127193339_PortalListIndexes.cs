@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Elevate.Migrations.PostgreSql.Migrations
+namespace Elevate.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class PortalListIndexes : Migration
@@ -11,9 +11,9 @@ namespace Elevate.Migrations.PostgreSql.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateIndex(
-                name: "ix_assignments_origin_starts_at_kind_role_id",
+                name: "ix_assignments_origin_starts_at_kind_role_id_ended_at",
                 table: "assignments",
-                columns: new[] { "origin", "starts_at", "kind", "role_id" });
+                columns: new[] { "origin", "starts_at", "kind", "role_id", "ended_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_assignments_principal_id_created_at_id",
@@ -30,7 +30,7 @@ namespace Elevate.Migrations.PostgreSql.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "ix_assignments_origin_starts_at_kind_role_id",
+                name: "ix_assignments_origin_starts_at_kind_role_id_ended_at",
                 table: "assignments");
 
             migrationBuilder.DropIndex(
