@@ -23,7 +23,7 @@ public static class ActivationCounts
             .Where(a => a.Origin == AssignmentOrigin.Activation && a.Kind == AssignmentKind.Active && a.StartsAt >= from && a.StartsAt <= now)
 
             // A scheduled activation canceled before its start keeps its planned start but never began.
-            .Where(a => a.EndedAt == null || a.EndedAt > a.StartsAt);
+            .Where(a => a.EndedAt == null || a.EndedAt >= a.StartsAt);
         if (principalId is { } id)
         {
             query = query.Where(a => a.PrincipalId == id);
