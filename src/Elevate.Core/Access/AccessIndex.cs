@@ -129,8 +129,21 @@ public sealed class AccessIndex
             return [];
         }
 
-        var holders = new HashSet<Guid>(GroupsOf(principalId).Where(g => FindPrincipal(g) is { Enabled: true })) { principalId };
-        return _grantsById.Values.Where(g => holders.Contains(g.HolderId) && g.IsInForceAt(now)).ToArray();
+        // By (holder, role) lookups: a principal and a few groups over the roles, not a walk over every grant.
+        var holders = GroupsOf(principalId).Where(g => FindPrincipal(g) is { Enabled: true }).Prepend(principalId).ToList();
+        return [.. _roles.Keys.SelectMany(roleId => holders.SelectMany(h => _grants.GetValueOrDefault((h, roleId)) ?? NoGrants)).Where(g => g.IsInForceAt(now))];
+    }
+
+    /// <summary>The grants of one role in force now for the principal, directly or through enabled groups.</summary>
+    public IReadOnlyList<IndexedGrant> GrantsInForce(Guid principalId, Guid roleId, DateTimeOffset now)
+    {
+        if (FindPrincipal(principalId) is not { Enabled: true })
+        {
+            return [];
+        }
+
+        var holders = GroupsOf(principalId).Where(g => FindPrincipal(g) is { Enabled: true }).Prepend(principalId);
+        return [.. holders.SelectMany(h => _grants.GetValueOrDefault((h, roleId)) ?? NoGrants).Where(g => g.IsInForceAt(now))];
     }
 
     public void SetPrincipal(IndexedPrincipal principal)

@@ -17,14 +17,19 @@ public sealed class Authorizer(AccessIndex index, TimeProvider time)
     /// The scopes at which the caller holds <paramref name="permission"/> now, each covering every scope below it: what
     /// a scoped administrator's lists are limited to.
     /// </summary>
-    public IReadOnlyList<ScopePath> ScopesWhere(Actor actor, Permission permission) =>
-        actor.PrincipalId is not { } id
-            ? []
-            : index.GrantsInForce(id, time.UtcNow())
-                .Where(g => index.FindRole(g.RoleId)?.BuiltIn is { } role && BuiltInRoles.Grants(role, permission))
-                .Select(g => g.Scope)
-                .DistinctBy(scope => scope.Value)
-                .ToList();
+    public IReadOnlyList<ScopePath> ScopesWhere(Actor actor, Permission permission)
+    {
+        if (actor.PrincipalId is not { } id)
+        {
+            return [];
+        }
+
+        var now = time.UtcNow();
+        return [.. BuiltInRoles.All.Where(role => BuiltInRoles.Grants(role, permission))
+            .SelectMany(role => index.GrantsInForce(id, BuiltInRoles.IdOf(role), now))
+            .Select(g => g.Scope)
+            .DistinctBy(scope => scope.Value)];
+    }
 
     /// <summary>Null when allowed; otherwise a forbidden error naming the roles that would allow it.</summary>
     public ElevateError? Require(Actor actor, Permission permission, ScopePath? scope = null)

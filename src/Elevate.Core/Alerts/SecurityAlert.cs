@@ -71,5 +71,26 @@ public sealed class SecurityAlert : Persistence.IVersioned
 
     public IReadOnlyList<AlertItem> ReadItems() => JsonSerializer.Deserialize<List<AlertItem>>(Items, ElevateJson.Options) ?? [];
 
+    /// <summary>
+    /// The first <paramref name="most"/> items, without deserializing the rest: a page that shows a few of an alert's
+    /// up to <see cref="MaxItemsKept"/> items should not pay for all of them on every view.
+    /// </summary>
+    public IReadOnlyList<AlertItem> ReadItems(int most)
+    {
+        var items = new List<AlertItem>(Math.Max(0, most));
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(Items));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            return items;
+        }
+
+        while (items.Count < most && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            items.Add(JsonSerializer.Deserialize<AlertItem>(ref reader, ElevateJson.Options)!);
+        }
+
+        return items;
+    }
+
     public static string WriteItems(IEnumerable<AlertItem> items) => JsonSerializer.Serialize(items.Take(MaxItemsKept).ToList(), ElevateJson.Options);
 }
