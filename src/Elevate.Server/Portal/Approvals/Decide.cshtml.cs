@@ -131,9 +131,7 @@ public sealed class DecideModel(ApprovalService approvals, MfaService mfa, Actio
         var request = State.Request;
         RequesterName = await db.Principals.AsNoTracking().Where(p => p.Id == request.PrincipalId).Select(p => p.DisplayName.Length > 0 ? p.DisplayName + " (" + p.Name + ")" : p.Name).FirstOrDefaultAsync(ct);
         RoleName = await db.Roles.AsNoTracking().Where(r => r.Id == request.RoleId).Select(r => r.Name).FirstOrDefaultAsync(ct);
-        RecentActivations = await db.Assignments.AsNoTracking()
-            .Where(a => a.PrincipalId == request.PrincipalId && a.RoleId == request.RoleId && a.Origin == AssignmentOrigin.Activation)
-            .OrderByDescending(a => a.StartsAt).Take(Elevate.Core.Notifications.NotificationPlanner.RecentActivationsShown).ToListAsync(ct);
+        RecentActivations = await RequesterHistory.RecentActivationsAsync(db, request, ct);
         MayDecide = await approvals.MayDecideAsync(Id, Actor, ct);
         OpenAlerts = await Elevate.Core.Alerts.AlertEvaluator.OpenAboutAsync(db, request.PrincipalId, ct);
         MyFactors = State.Plan.RequireMfa ? [.. (await mfa.EnrolledAsync(Actor.PrincipalId!.Value, ct)).Distinct()] : [];

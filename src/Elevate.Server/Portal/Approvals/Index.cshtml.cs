@@ -232,10 +232,7 @@ public sealed class IndexModel(ApprovalService approvals, ElevateDbContext db) :
         var rows = new List<WaitingRequest>();
         foreach (var r in page)
         {
-            // The same history the request's own page shows.
-            var recent = await db.Assignments.AsNoTracking()
-                .Where(a => a.PrincipalId == r.PrincipalId && a.RoleId == r.RoleId && a.Origin == AssignmentOrigin.Activation)
-                .OrderByDescending(a => a.StartsAt).Take(Elevate.Core.Notifications.NotificationPlanner.RecentActivationsShown).ToListAsync(ct);
+            var recent = await RequesterHistory.RecentActivationsAsync(db, r, ct);
             rows.Add(new WaitingRequest(r, ApprovalPlan.FromJson(r.ApprovalPlan!), requesterNames.GetValueOrDefault(r.PrincipalId) ?? "a removed user",
                 roleNames.GetValueOrDefault(r.RoleId) ?? "a removed role", recent, alerts[r.PrincipalId]));
         }
